@@ -1,0 +1,135 @@
+# citygrid: one plain Makefile.  Libraries are found with pkg-config;
+# 'make deps' installs the Debian packages that are missing.
+
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+SBINDIR = $(PREFIX)/sbin
+MANDIR = $(PREFIX)/share/man
+DATADIR = $(PREFIX)/share/citygrid
+SYSCONFDIR ?= /etc
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter
+CPPFLAGS += -D_GNU_SOURCE -Ilib -DCG_VERSION='"$(VERSION)"' \
+	-DCG_DATADIR='"$(DATADIR)"' -DCG_SYSCONFDIR='"$(SYSCONFDIR)"'
+PKG_CONFIG ?= pkg-config
+
+# iniparser 4.1 in Debian 12 ships no .pc file.
+INIPARSER_CFLAGS = $(shell $(PKG_CONFIG) --cflags iniparser 2>/dev/null || echo -I/usr/include/iniparser)
+INIPARSER_LIBS = $(shell $(PKG_CONFIG) --libs iniparser 2>/dev/null || echo -liniparser)
+
+DAEMON_PKGS = libpq libevent libserialport jansson
+CONSOLE_PKGS = ncursesw libevent jansson
+TEST_PKGS = cmocka
+
+DAEMON_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DAEMON_PKGS)) $(INIPARSER_CFLAGS)
+DAEMON_LIBS = $(shell $(PKG_CONFIG) --libs $(DAEMON_PKGS)) $(INIPARSER_LIBS) -lm
+CONSOLE_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(CONSOLE_PKGS)) $(INIPARSER_CFLAGS)
+CONSOLE_LIBS = $(shell $(PKG_CONFIG) --libs $(CONSOLE_PKGS)) $(INIPARSER_LIBS) -lm
+TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS))
+TEST_LIBS = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS)) -lm
+
+# Debian 12 packages the build, the tests and the demo need.
+DEB_PACKAGES = build-essential pkg-config \
+	libncurses-dev libpq-dev libevent-dev libserialport-dev \
+	libiniparser-dev libjansson-dev libcmocka-dev \
+	postgresql-15 postgresql-15-postgis-3 postgresql-15-pgtap \
+	tmux socat mandoc
+
+LIB_SRCS = $(wildcard lib/*.c)
+LIB_OBJS = $(LIB_SRCS:.c=.o)
+DAEMON_SRCS = $(wildcard daemon/*.c)
+DAEMON_OBJS = $(DAEMON_SRCS:.c=.o)
+CONSOLE_SRCS = $(wildcard console/*.c)
+CONSOLE_OBJS = $(CONSOLE_SRCS:.c=.o)
+UNIT_SRCS = $(wildcard tests/unit/test-*.c)
+UNIT_BINS = $(UNIT_SRCS:.c=)
+MANPAGES = $(wildcard man/*.[1-9])
+
+PROGS = daemon/citygridd console/citygrid
+
+.PHONY: all check unit deps demo install clean coverage lint-man
+all: $(PROGS) $(UNIT_BINS)
+
+lib/libcg.a: $(LIB_OBJS)
+	$(AR) rcs $@ $(LIB_OBJS)
+
+$(LIB_OBJS): CFLAGS += $(INIPARSER_CFLAGS)
+$(DAEMON_OBJS): CFLAGS += $(DAEMON_CFLAGS)
+$(CONSOLE_OBJS): CFLAGS += $(CONSOLE_CFLAGS)
+
+daemon/citygridd: $(DAEMON_OBJS) lib/libcg.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_OBJS) lib/libcg.a $(DAEMON_LIBS)
+
+console/citygrid: $(CONSOLE_OBJS) lib/libcg.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CONSOLE_OBJS) lib/libcg.a $(CONSOLE_LIBS)
+
+tests/unit/test-%: tests/unit/test-%.c lib/libcg.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(INIPARSER_CFLAGS) $(LDFLAGS) \
+		-o $@ $< lib/libcg.a $(TEST_LIBS) $(INIPARSER_LIBS)
+
+%.o: %.c
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(LIB_OBJS:.o=.d) $(DAEMON_OBJS:.o=.d) $(CONSOLE_OBJS:.o=.d)
+
+# Install what is missing; as a user, say what to run and fail.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	line="apt-get install -y --no-install-recommends $$(echo $$missing)"; \
+	if [ "$$(id -u)" != 0 ]; then \
+		echo "citygrid needs Debian packages; as root run: apt-get update && $$line" >&2; exit 1; \
+	fi; \
+	echo "installing: $$(echo $$missing)"; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null
+
+check:
+	@$(MAKE) -s deps
+	@$(MAKE) -s all
+	@tests/run
+
+unit: $(UNIT_BINS)
+	@tests/run unit
+
+demo:
+	@$(MAKE) -s deps
+	@$(MAKE) -s all
+	@schema/citygrid-db start
+	@schema/citygrid-db demo
+
+lint-man:
+	mandoc -Tlint -Wwarning $(MANPAGES)
+
+coverage:
+	$(MAKE) clean
+	$(MAKE) CFLAGS="-O0 -g --coverage" LDFLAGS="--coverage" all
+	tests/run unit
+	gcov -o lib lib/*.c >/dev/null
+	@echo "coverage: see lib/*.c.gcov"
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR)/schema/data \
+		$(DESTDIR)$(DATADIR)/schema/demo $(DESTDIR)$(DATADIR)/keymaps
+	install -m 755 console/citygrid $(DESTDIR)$(BINDIR)/citygrid
+	install -m 755 daemon/citygridd $(DESTDIR)$(SBINDIR)/citygridd
+	sed 's|^here=.*|here=$(DATADIR)/schema|' schema/citygrid-db >$(DESTDIR)$(SBINDIR)/citygrid-db
+	chmod 755 $(DESTDIR)$(SBINDIR)/citygrid-db
+	install -m 644 schema/[0-9]*.sql $(DESTDIR)$(DATADIR)/schema/
+	install -m 644 schema/data/*.csv schema/data/*.geojson $(DESTDIR)$(DATADIR)/schema/data/
+	install -m 644 schema/demo/*.sql $(DESTDIR)$(DATADIR)/schema/demo/
+	for m in $(MANPAGES); do \
+		s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
+		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
+	done
+
+clean:
+	rm -f lib/*.o lib/*.d lib/libcg.a daemon/*.o daemon/*.d console/*.o console/*.d \
+		$(PROGS) $(UNIT_BINS) lib/*.gcda lib/*.gcno *.gcov lib/*.gcov
