@@ -24,7 +24,7 @@ INIPARSER_LIBS = $(shell $(PKG_CONFIG) --libs iniparser 2>/dev/null || echo -lin
 
 DAEMON_PKGS = libpq libevent libserialport jansson
 CONSOLE_PKGS = ncursesw libevent jansson
-TEST_PKGS = cmocka
+TEST_PKGS = cmocka jansson
 
 DAEMON_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DAEMON_PKGS)) $(INIPARSER_CFLAGS)
 DAEMON_LIBS = $(shell $(PKG_CONFIG) --libs $(DAEMON_PKGS)) $(INIPARSER_LIBS) -lm
@@ -58,7 +58,7 @@ all: $(PROGS) $(UNIT_BINS)
 lib/libcg.a: $(LIB_OBJS)
 	$(AR) rcs $@ $(LIB_OBJS)
 
-$(LIB_OBJS): CFLAGS += $(INIPARSER_CFLAGS)
+$(LIB_OBJS): CFLAGS += $(INIPARSER_CFLAGS) $(shell $(PKG_CONFIG) --cflags jansson)
 $(DAEMON_OBJS): CFLAGS += $(DAEMON_CFLAGS)
 $(CONSOLE_OBJS): CFLAGS += $(CONSOLE_CFLAGS)
 
