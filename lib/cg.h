@@ -40,4 +40,21 @@ void	 fatalx(const char *, ...) CG_PRINTF(1, 2) CG_NORETURN;
 		log_msg(LOG_LVL_DEBUG, __VA_ARGS__); \
 } while (0)
 
+/*
+ * codes.c: code rules, the same as schema/001-codes.sql.  A check returns
+ * 0 for a valid code, else -1 and, if the last argument is not NULL, the
+ * SQL function's message in it (allocated; the caller frees it).
+ */
+#define CODES_CLASS_SIZE 6	/* longest class code and its NUL */
+int	 codes_county_check(const char *, char **);
+int	 codes_street_check(const char *, char **);
+int	 codes_community_check(const char *, char **);
+int	 codes_grid_check(const char *, char **);
+int	 codes_division_check(const char *, char **);
+int	 codes_class_check(const char *, const char *, char **);
+int	 codes_component_id_check(const char *, const char *, char **);
+int	 codes_version_class_len(const char *);
+int	 codes_version_id_len(const char *);
+int	 codes_component_class(const char *, char *, size_t);
+
 #endif /* CG_H */
