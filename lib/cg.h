@@ -57,4 +57,57 @@ int	 codes_version_class_len(const char *);
 int	 codes_version_id_len(const char *);
 int	 codes_component_class(const char *, char *, size_t);
 
+/*
+ * worktime.c: the working-time calendar that case limits are counted in.
+ * Instants are seconds since the Unix epoch; civil time is CST (UTC+8).
+ * Limits and elapsed time are seconds of the unit's clock: working
+ * seconds for work_hour and work_day, clock seconds for the others.
+ */
+#define WORKTIME_MAX_PERIODS 8
+#define WORKTIME_DEFAULT_PERIODS "08:30-12:00,13:30-17:30"
+enum worktime_unit {
+	WORKTIME_WORK_HOUR,	/* 工作时: work periods of working days */
+	WORKTIME_WORK_DAY,	/* 工作日: one configured working day */
+	WORKTIME_CLOCK_HOUR,	/* 紧急工作时: clock time, 24x7 */
+	WORKTIME_NATURAL_DAY	/* 自然日: 24 clock hours */
+};
+struct worktime_span {		/* a pause, [from, to) */
+	int64_t	 from;
+	int64_t	 to;
+};
+struct worktime_calendar;
+struct worktime_calendar *worktime_create(void);
+void	 worktime_free(struct worktime_calendar *);
+int	 worktime_set_periods(struct worktime_calendar *, const char *,
+	     char **);
+size_t	 worktime_periods(const struct worktime_calendar *, char *, size_t);
+int64_t	 worktime_day_seconds(const struct worktime_calendar *);
+int	 worktime_add_day(struct worktime_calendar *, const char *, int,
+	     const char *, char **);
+void	 worktime_publish(struct worktime_calendar *, int);
+int	 worktime_load_file(struct worktime_calendar *, const char *, char **);
+int	 worktime_load_buffer(struct worktime_calendar *, const char *, size_t,
+	     const char *, char **);
+int	 worktime_published(const struct worktime_calendar *, int);
+int	 worktime_unpublished(const struct worktime_calendar *, int64_t,
+	     int64_t);
+int	 worktime_working_day(const struct worktime_calendar *, int64_t);
+const char *worktime_day_name(const struct worktime_calendar *, int64_t);
+int64_t	 worktime_next_working(const struct worktime_calendar *, int64_t);
+int64_t	 worktime_deadline(const struct worktime_calendar *, int64_t, int64_t,
+	     enum worktime_unit, const struct worktime_span *, size_t);
+int64_t	 worktime_elapsed(const struct worktime_calendar *, int64_t, int64_t,
+	     enum worktime_unit, const struct worktime_span *, size_t);
+int64_t	 worktime_unit_seconds(const struct worktime_calendar *,
+	     enum worktime_unit);
+int64_t	 worktime_limit(const struct worktime_calendar *, double,
+	     enum worktime_unit);
+double	 worktime_to_units(const struct worktime_calendar *, int64_t,
+	     enum worktime_unit);
+int	 worktime_unit_parse(const char *, enum worktime_unit *);
+const char *worktime_unit_name(enum worktime_unit);
+const char *worktime_unit_label(enum worktime_unit);
+int	 worktime_parse_time(const char *, int64_t *);
+size_t	 worktime_format(int64_t, char *, size_t);
+
 #endif /* CG_H */
