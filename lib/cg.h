@@ -13,6 +13,13 @@
 #define CG_VERSION "0.0.0"
 #endif
 
+#ifndef TAILQ_FOREACH_SAFE	/* glibc's sys/queue.h lacks it */
+#define TAILQ_FOREACH_SAFE(var, head, field, tvar)			\
+	for ((var) = TAILQ_FIRST(head);					\
+	    (var) != NULL && ((tvar) = TAILQ_NEXT(var, field), 1);	\
+	    (var) = (tvar))
+#endif
+
 #define CG_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #define CG_NORETURN __attribute__((noreturn))
 
