@@ -51,7 +51,7 @@ version(void)
 {
 	printf("citygridd %s (libevent %s, libpq %d, libserialport %s, jansson %s)\n",
 	    CG_VERSION, event_get_version(), PQlibVersion(),
-	    sp_get_lib_version_string(), JANSSON_VERSION);
+	    sp_get_package_version_string(), JANSSON_VERSION);
 }
 
 static int
@@ -192,7 +192,7 @@ main(int argc, char **argv)
 	log_info("citygridd %s starting: config %s, standard %s, libevent %s (%s),"
 	    " libpq %d, libserialport %s", CG_VERSION, config_path, cfg.standard,
 	    event_get_version(), event_base_get_method(base), PQlibVersion(),
-	    sp_get_lib_version_string());
+	    sp_get_package_version_string());
 	if (server_start(cfg.socket, cfg.socket_mode, cfg.socket_group, &cause) != 0)
 		fatalx("%s", cause);
 	if (!debug && write_pidfile(cfg.pidfile) != 0)

@@ -116,6 +116,7 @@ int	 role_from_name(const char *);
 const char *role_name(int);
 const char *role_label(int);
 json_t	*role_list(int);
+char	*role_labels(int);
 struct operator *operator_from_row(PGresult *, int);
 void	 operator_free(struct operator *);
 json_t	*operator_json(const struct operator *);

@@ -53,17 +53,14 @@ cmd_find(const char *op)
 int
 cmd_allowed(struct client *c, uint64_t id, int roles, const char *what)
 {
-	json_t *need;
 	char *names;
 
 	if (roles == 0 || (c->op->roles & roles) != 0)
 		return 1;
-	need = role_list(roles);
-	names = json_dumps(need, JSON_COMPACT);
-	client_error(c, id, PE_ROLE, "%s(%s) 无权%s, 需要角色 %s", c->op->name,
+	names = role_labels(roles);
+	client_error(c, id, PE_ROLE, "%s(%s) 无权%s, 需要角色: %s", c->op->name,
 	    c->user, what, names);
 	free(names);
-	json_decref(need);
 	client_done(c);
 	return 0;
 }

@@ -70,6 +70,24 @@ role_list(int roles)
 	return a;
 }
 
+/* The labels of a mask, for messages: 受理员、值班长. */
+char *
+role_labels(int roles)
+{
+	char *out = NULL, *tmp;
+	size_t i;
+
+	for (i = 0; i < NROLES; i++) {
+		if ((roles & role_table[i].role) == 0)
+			continue;
+		xasprintf(&tmp, "%s%s%s", out ? out : "", out ? "、" : "",
+		    role_table[i].label);
+		free(out);
+		out = tmp;
+	}
+	return out ? out : xstrdup("无");
+}
+
 /* Parse a PostgreSQL text[] of role names: {seat,admin}. */
 static int
 operator_roles(const char *s)

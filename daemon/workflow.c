@@ -616,13 +616,11 @@ wf_check(struct wf_req *w)
 	int roles = c->op != NULL ? c->op->roles : ROLE_COLLECTOR;
 
 	if ((st->roles & roles) == 0) {
-		json_t *need = role_list(st->roles);
-		char *names = json_dumps(need, JSON_COMPACT);
+		char *names = role_labels(st->roles);
 
-		wf_finish(w, PE_ROLE, NULL, "%s 无权%s, 需要角色 %s",
-		    c->op ? c->op->name : c->user, st->label, names);
+		wf_finish(w, PE_ROLE, NULL, "%s(%s) 无权%s, 需要角色: %s",
+		    c->op ? c->op->name : "", c->user, st->label, names);
 		free(names);
-		json_decref(need);
 		return -1;
 	}
 	if ((st->flags & WF_OWN_DEPT) && c->op != NULL &&
@@ -664,7 +662,10 @@ wf_context_done(PGresult *res, const char *err, void *arg)
 		return;
 	}
 	if (PQntuples(res) != 1) {
-		wf_finish(w, PE_NOTFOUND, NULL, "案卷 %s 不存在", arg_str(w->r->args, "case"));
+		char buf[32];
+
+		wf_finish(w, PE_NOTFOUND, NULL, "案卷 %s 不存在",
+		    arg_num(w->r->args, "case", buf, sizeof buf));
 		return;
 	}
 	wf_ctx_read(&w->ctx, res);
