@@ -9,15 +9,23 @@ db=schema/citygrid-db
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; CITYGRID_DBNAME=postgres $db psql -q -c "DROP DATABASE IF EXISTS citygrid_store_t" >/dev/null 2>&1' EXIT
 
-# --help and --version are true: every option --help lists is accepted.
-for p in daemon/citygridd console/citygrid; do
+# --help and --version are true: every option --help lists is in the man page.
+for p in daemon/citygridd:man/citygridd.8 console/citygrid:man/citygrid.1; do
+	man=${p#*:}
+	p=${p%:*}
 	check "$p --version prints its name and version" sh -c "$p --version | grep -q '^$(basename $p) [0-9]'"
 	check "$p --help exits 0" "$p" --help
 	for opt in $($p --help | grep -o -- '--[a-z-]*' | sort -u); do
-		check "$p accepts $opt listed in --help" "$p" "$opt"
+		check "$p option $opt of --help is in $man" grep -q -- "Fl Fl ${opt#--}" "$man"
 	done
 	check "$p refuses an unknown option" sh -c "! $p --no-such-option"
 done
+check "citygridd -n prints the defaults" sh -c "daemon/citygridd -n -f /dev/null | grep -q '^standard = CJT214-2007'"
+printf '[daemon]\nno_such_key = 1\n' >"$tmp/bad.conf"
+check "citygridd -n fails on an unknown key" sh -c "! daemon/citygridd -n -f '$tmp/bad.conf'"
+check "citygridd -n names the unknown key" sh -c "daemon/citygridd -n -f '$tmp/bad.conf' 2>&1 | grep -q 'unknown key daemon:no_such_key'"
+printf '[worktime]\nperiods = 12:00-08:00\n' >"$tmp/bad2.conf"
+check "citygridd -n refuses bad work periods" sh -c "! daemon/citygridd -n -f '$tmp/bad2.conf'"
 
 check "citygrid-db status says running" sh -c "$db status | grep -q '^running: host='"
 check "citygrid-db url names the socket directory" sh -c "$db url | grep -q 'host=/'"
