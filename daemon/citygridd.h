@@ -80,6 +80,7 @@ struct client {
 	int			 refs;		/* the client and each callback */
 	int			 dead;		/* closed; freed when refs drops */
 	int			 lagging;	/* pushes dropped; resync owed */
+	int			 hello_pending;	/* input held until hello is answered */
 	TAILQ_HEAD(, watch)	 watches;
 	TAILQ_ENTRY(client)	 entry;
 };
@@ -93,6 +94,7 @@ void	 client_reply(struct client *, uint64_t, json_t *);
 void	 client_error(struct client *, uint64_t, enum proto_error,
 	    const char *, ...) __attribute__((format(printf, 4, 5)));
 void	 client_done(struct client *);
+void	 client_resume(struct client *);
 extern TAILQ_HEAD(clients, client) clients;
 
 /* operator.c */

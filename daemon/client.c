@@ -214,6 +214,10 @@ client_read(struct bufferevent *bev, void *arg)
 
 	client_ref(c);
 	while (!c->dead && c->inflight >= 0) {
+		if (c->hello_pending) {
+			bufferevent_disable(c->bev, EV_READ);
+			break;
+		}
 		if (c->inflight >= cfg.client_max_requests) {
 			bufferevent_disable(c->bev, EV_READ);
 			break;
@@ -238,6 +242,20 @@ client_read(struct bufferevent *bev, void *arg)
 	}
 out:
 	client_unref(c);
+}
+
+/* Go on with input held back while hello was answered. */
+void
+client_resume(struct client *c)
+{
+	if (c->dead)
+		return;
+	c->hello_pending = 0;
+	if (c->inflight < 0)
+		return;		/* closing */
+	bufferevent_enable(c->bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_input(c->bev)) > 0)
+		client_read(c->bev, c);
 }
 
 static void

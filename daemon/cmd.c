@@ -236,20 +236,21 @@ cmd_hello_done(PGresult *res, const char *err, void *arg)
 	struct cmd_req *r = arg;
 	struct client *c = r->c;
 
+	client_ref(c);
 	if (cmd_failed(r, res, err))
-		return;
+		goto out;
 	if (c->dead) {
 		cmd_req_free(r);
-		return;
+		goto out;
 	}
 	if (PQntuples(res) != 1) {
 		log_warn("client %llu: refused: Unix user %s is not an operator",
 		    (unsigned long long)c->id, c->user);
 		client_error(c, r->id, PE_AUTH, "Unix 用户 %s 不是 citygrid 操作员",
 		    c->user);
-		c->inflight = -1;	/* close once the answer is written */
 		cmd_req_free(r);
-		return;
+		c->inflight = -1;	/* close once the answer is written */
+		goto out;
 	}
 	c->op = operator_from_row(res, 0);
 	c->proto = (int)json_integer_value(r->data);
@@ -259,6 +260,9 @@ cmd_hello_done(PGresult *res, const char *err, void *arg)
 	    "proto", c->proto, "server", "citygridd " CG_VERSION,
 	    "standard", cfg.standard, "operator", operator_json(c->op),
 	    "database", db_available(), "calendar", calendar_status()));
+out:
+	client_resume(c);	/* requests sent after hello were held */
+	client_unref(c);
 }
 
 static void
@@ -295,6 +299,7 @@ cmd_hello(struct client *c, uint64_t id, json_t *args)
 		proto = PROTO_VERSION;
 	r = cmd_req_new(c, id, args);
 	r->data = json_integer(proto);
+	c->hello_pending = 1;
 	params[0] = c->user;
 	cmd_query(r, sql, 1, params, cmd_hello_done);
 }
