@@ -29,6 +29,7 @@ struct config {
 	int	 pool_size;		/* database:pool_size */
 	int	 reconnect_max;		/* database:reconnect_max, seconds */
 	char	*standard;		/* workflow:standard */
+	int	 backdating;		/* workflow:backdating */
 	char	*work_periods;		/* worktime:periods */
 	double	 warn_share;		/* worktime:warn_share */
 	char	*limit_verify;		/* limits:verify ... */
@@ -200,6 +201,7 @@ void	 workflow_request(struct client *, uint64_t, const char *, json_t *);
 void	 workflow_run(struct cmd_req *, const char *, workflow_cb, void *);
 json_t	*workflow_stage_open(const char *, struct wf_ctx *, int64_t, int);
 void	 workflow_time_text(int64_t, char *, size_t);
+int	 workflow_step_time(json_t *, int64_t *, char **);
 int	 workflow_parse_limit(const char *, double *, enum worktime_unit *);
 enum proto_error workflow_sqlstate(const char *);
 char	*workflow_attachments(json_t *);

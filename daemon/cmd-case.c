@@ -163,9 +163,10 @@ cmd_case_new(struct client *c, uint64_t id, json_t *args)
 	struct wf_ctx *none = NULL;
 	char *cause, *ptext, *stext, at[40], actor[16];
 	const char *params[5];
-	int64_t now = (int64_t)time(NULL);
+	int64_t now;
 
-	if (case_new_check(args, &cause) != 0) {
+	if (workflow_step_time(args, &now, &cause) != 0 ||
+	    case_new_check(args, &cause) != 0) {
 		cmd_req_error(r, PE_INVALID, "%s", cause);
 		free(cause);
 		return;
@@ -175,6 +176,10 @@ cmd_case_new(struct client *c, uint64_t id, json_t *args)
 		return;
 	}
 	p = json_deep_copy(args);
+	if (json_object_get(p, "at") != NULL) {
+		json_object_del(p, "at");
+		json_object_set_new(p, "backdated", json_true());
+	}
 	json_object_set_new(p, "version", json_string(cfg.standard));
 	ptext = json_dumps(p, JSON_COMPACT);
 	stext = json_dumps(stage, JSON_COMPACT);

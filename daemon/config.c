@@ -31,6 +31,7 @@ static const struct config_entry {
 	{ "database:pool_size", CONF_INT, offsetof(struct config, pool_size), "4", 0, 1, 64 },
 	{ "database:reconnect_max", CONF_INT, offsetof(struct config, reconnect_max), "10", 1, 1, 600 },
 	{ "workflow:standard", CONF_STRING, offsetof(struct config, standard), "CJT214-2007", 0, 0, 0 },
+	{ "workflow:backdating", CONF_INT, offsetof(struct config, backdating), "0", 1, 0, 1 },
 	{ "worktime:periods", CONF_STRING, offsetof(struct config, work_periods), WORKTIME_DEFAULT_PERIODS, 1, 0, 0 },
 	{ "worktime:warn_share", CONF_DOUBLE, offsetof(struct config, warn_share), "0.8", 1, 0, 1 },
 	{ "limits:verify", CONF_STRING, offsetof(struct config, limit_verify), "1 work_hour", 1, 0, 0 },

@@ -217,6 +217,38 @@ workflow_time_text(int64_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%d %H:%M:%S+00", &tm);
 }
 
+/*
+ * When a step happens: now, or the "at" argument (epoch seconds or
+ * YYYY-MM-DDTHH:MM[:SS] China time) where workflow:backdating allows
+ * it, to import history or build the demo through the workflow itself.
+ * Never in the future.
+ */
+int
+workflow_step_time(json_t *args, int64_t *t, char **cause)
+{
+	json_t *at = json_object_get(args, "at");
+	int64_t now = (int64_t)time(NULL);
+
+	*t = now;
+	if (at == NULL)
+		return 0;
+	if (!cfg.backdating) {
+		xasprintf(cause, "不允许补录操作时间 (workflow:backdating = 0)");
+		return -1;
+	}
+	if (json_is_integer(at))
+		*t = json_integer_value(at);
+	else if (!json_is_string(at) || worktime_parse_time(json_string_value(at), t) != 0) {
+		xasprintf(cause, "操作时间 at 须为秒数或 YYYY-MM-DDTHH:MM");
+		return -1;
+	}
+	if (*t > now + 60) {
+		xasprintf(cause, "操作时间不能晚于现在");
+		return -1;
+	}
+	return 0;
+}
+
 /* Parse "1.5 work_hour" or "1.5 工作时". */
 int
 workflow_parse_limit(const char *s, double *value, enum worktime_unit *unit)
@@ -544,6 +576,8 @@ wf_effects(struct wf_req *w)
 	int dept = w->ctx.department;
 
 	e = json_pack("{s:s}", "action_name", st->label);
+	if (json_object_get(args, "at") != NULL)
+		json_object_set_new(e, "backdated", json_true());
 	if (st->close != NULL)
 		json_object_set_new(e, "stage_close", json_pack("[s]", st->close));
 	if (st->flags & WF_DEPARTMENT) {
@@ -743,12 +777,18 @@ workflow_run(struct cmd_req *r, const char *action, workflow_cb cb, void *arg)
 	const char *params[1];
 	char buf[32];
 
+	char *cause;
+
 	w = xcalloc(1, sizeof *w);
 	w->r = r;
 	w->action = xstrdup(action);
-	w->now = (int64_t)time(NULL);
 	w->cb = cb;
 	w->cb_arg = arg;
+	if (workflow_step_time(r->args, &w->now, &cause) != 0) {
+		wf_finish(w, PE_INVALID, NULL, "%s", cause);
+		free(cause);
+		return;
+	}
 	params[0] = arg_num(r->args, "case", buf, sizeof buf);
 	if (params[0] == NULL) {
 		wf_finish(w, PE_INVALID, NULL, "须给出案卷编号 (case)");

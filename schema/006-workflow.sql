@@ -128,6 +128,10 @@ BEGIN
 	IF p_version IS NOT NULL AND c.row_version <> p_version THEN
 		PERFORM cg_case_conflict(c);
 	END IF;
+	IF p_at < c.updated_at THEN
+		RAISE EXCEPTION '案卷 % 的操作时间 % 早于其上次变更', c.case_no, p_at
+			USING ERRCODE = 'CGINV';
+	END IF;
 	IF NOT (c.state = ANY (p_from)) THEN
 		RAISE EXCEPTION '案卷 % 当前状态为"%", 不能%', c.case_no,
 			(SELECT name FROM case_state WHERE state = c.state),
@@ -368,7 +372,8 @@ BEGIN
 	INSERT INTO case_log (case_id, at, actor, actor_name, action, from_state, to_state,
 		reason, detail, row_version)
 	VALUES (v_id, p_at, p_actor, p_actor_name, 'report', NULL, 'reported', '',
-		jsonb_build_object('source', p->>'source', 'likely_duplicate', v_dup), 1);
+		jsonb_build_object('source', p->>'source', 'likely_duplicate', v_dup) ||
+		CASE WHEN p ? 'backdated' THEN '{"backdated": true}'::jsonb ELSE '{}' END, 1);
 	RETURN QUERY SELECT v_id, v_no, true, (SELECT d.case_no FROM cases d WHERE d.id = v_dup);
 END
 $$;
