@@ -7,8 +7,9 @@
 -- district and merged per street.  Communities: per street, 60 points a
 -- community from ST_GeneratePoints (seed 1000 + street serial), k-means
 -- into as many clusters as the street has communities, Voronoi cells of
--- the cluster centroids clipped to the street.  A part cut off from the
--- rest of its division goes to the neighbour it shares most border with.
+-- the cluster centroids clipped to the street, then 8 Lloyd steps.  A
+-- part cut off from the rest of its division goes to the neighbour it
+-- shares most border with.
 
 -- Seeds of the streets (approximate centres of their real extents).
 CREATE TEMPORARY TABLE demo_street_seed (code text, lon float8, lat float8);
