@@ -117,4 +117,12 @@ const char *worktime_unit_label(enum worktime_unit);
 int	 worktime_parse_time(const char *, int64_t *);
 size_t	 worktime_format(int64_t, char *, size_t);
 
+/*
+ * utf8.c: the width of UTF-8 text on a terminal; CJK characters are two
+ * columns.  Call utf8_locale() once at start.
+ */
+int	 utf8_locale(void);
+int	 utf8_width(const char *);
+int	 utf8_fit(const char *, int, char *, size_t);
+
 #endif /* CG_H */
