@@ -52,7 +52,7 @@ MANPAGES = $(wildcard man/*.[1-9])
 
 PROGS = daemon/citygridd console/citygrid
 
-.PHONY: all check unit deps demo install clean coverage lint-man
+.PHONY: all check unit deps demo install clean coverage lint-man bench
 all: $(PROGS) $(UNIT_BINS)
 
 lib/libcg.a: $(LIB_OBJS)
@@ -105,6 +105,13 @@ demo:
 	@schema/citygrid-db start
 	@schema/citygrid-db demo
 
+tests/bench/bench-daemon: tests/bench/bench-daemon.c lib/libcg.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< lib/libcg.a $(TEST_LIBS)
+
+# Benchmarks: figures as ratios to a baseline run alongside; not a test.
+bench: all tests/bench/bench-daemon
+	tests/bench/run-daemon.sh
+
 lint-man:
 	mandoc -Tlint -Wwarning $(MANPAGES)
 
@@ -132,4 +139,4 @@ install: all
 
 clean:
 	rm -f lib/*.o lib/*.d lib/libcg.a daemon/*.o daemon/*.d console/*.o console/*.d \
-		$(PROGS) $(UNIT_BINS) lib/*.gcda lib/*.gcno *.gcov lib/*.gcov
+		$(PROGS) $(UNIT_BINS) tests/bench/bench-daemon lib/*.gcda lib/*.gcno *.gcov lib/*.gcov

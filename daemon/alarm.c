@@ -15,7 +15,8 @@ static struct event	*alarm_ev;
 static int64_t		 alarm_last;
 
 static const char alarm_sql[] =
-    "SELECT c.id, c.case_no, c.state, c.grid, c.department, st.stage,"
+    "SELECT c.id, c.case_no, c.state, c.grid, c.department,"
+    " (SELECT d.code FROM department d WHERE d.id = c.department) AS department_code, st.stage,"
     " extract(epoch FROM st.deadline)::bigint AS deadline,"
     " extract(epoch FROM st.warn_at)::bigint AS warn_at,"
     " CASE WHEN st.deadline <= to_timestamp($2::bigint) THEN 'overdue' ELSE 'warning' END AS alarm"

@@ -56,6 +56,7 @@ void	 db_init(const char *, int, int, db_notify_cb, db_state_cb);
 void	 db_shutdown(void);
 int	 db_available(void);
 int	 db_query(const char *, int, const char *const *, db_cb, void *);
+int	 db_query_urgent(const char *, int, const char *const *, db_cb, void *);
 json_t	*db_result_json(PGresult *);
 size_t	 db_queued(void);
 const char *db_server_version(void);
@@ -114,6 +115,7 @@ struct operator {
 	int	 roles;
 	int	 department;	/* 0: none */
 	char	*dept_name;
+	char	*dept_code;
 };
 int	 role_from_name(const char *);
 const char *role_name(int);
@@ -149,6 +151,7 @@ void	 cmd_req_error(struct cmd_req *, enum proto_error, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	 cmd_query(struct cmd_req *, const char *, int, const char *const *, db_cb);
 int	 cmd_failed(struct cmd_req *, PGresult *, const char *);
+const char *cmd_error_text(PGresult *, char *, size_t);
 void	 cmd_rows_done(PGresult *, const char *, void *);
 void	 cmd_row_done(PGresult *, const char *, void *);
 const char *arg_str(json_t *, const char *);

@@ -155,6 +155,60 @@ cmd_query(struct cmd_req *r, const char *sql, int n, const char *const *params,
 }
 
 /*
+ * The message of a failed query for an operator: our own functions and
+ * triggers raise Chinese text, taken as it is; PostgreSQL's own errors
+ * are named by their constraint.
+ */
+const char *
+cmd_error_text(PGresult *res, char *buf, size_t len)
+{
+	static const struct {
+		const char	*constraint;
+		const char	*what;
+	} names[] = {
+		{ "operator_unix_user_key", "操作员 Unix 用户名" },
+		{ "department_code_key", "部门代码" },
+		{ "department_name_key", "部门名称" },
+		{ "cases_client_ref_key", "请求编号 client_ref" },
+		{ "operator_department_fkey", "部门" },
+		{ "operator_roles_check", "角色" },
+		{ "operator_unix_user_check", "Unix 用户名格式" },
+		{ "department_code_check", "部门代码格式 (字母、数字、_-)" },
+		{ "department_kind_check", "部门类型 (professional, street, center, unit)" },
+		{ "operator_dept_role", "专业部门角色须指定部门" },
+	};
+	const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *con = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+	const char *what = con, *p;
+	size_t i;
+
+	if (msg == NULL)
+		msg = PQresultErrorMessage(res);
+	for (p = msg; *p != '\0'; p++) {
+		if ((unsigned char)*p >= 0x80)
+			return msg;	/* ours, already for people */
+	}
+	for (i = 0; con != NULL && i < sizeof names / sizeof names[0]; i++) {
+		if (strcmp(names[i].constraint, con) == 0)
+			what = names[i].what;
+	}
+	if (state == NULL)
+		state = "";
+	if (strcmp(state, "23505") == 0)
+		snprintf(buf, len, "%s 已存在", what ? what : "数据");
+	else if (strcmp(state, "23503") == 0)
+		snprintf(buf, len, "引用的%s不存在", what ? what : "对象");
+	else if (strcmp(state, "23514") == 0 || strcmp(state, "23502") == 0)
+		snprintf(buf, len, "不符合规则: %s", what ? what : msg);
+	else if (strncmp(state, "22", 2) == 0)
+		snprintf(buf, len, "数据格式错误: %s", msg);
+	else
+		return msg;
+	return buf;
+}
+
+/*
  * Did the query fail?  If so answer with the matching protocol error
  * and free the request.  Our own SQLSTATEs come from 006-workflow.sql.
  */
@@ -171,6 +225,7 @@ cmd_failed(struct cmd_req *r, PGresult *res, const char *err)
 		{ "08", PE_DB }, { "57", PE_DB }, { "40", PE_CONFLICT },
 	};
 	const char *state, *msg;
+	char text[512];
 	size_t i;
 
 	if (res == NULL) {
@@ -185,11 +240,9 @@ cmd_failed(struct cmd_req *r, PGresult *res, const char *err)
 		break;
 	}
 	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-	msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	msg = cmd_error_text(res, text, sizeof text);
 	if (state == NULL)
 		state = "";
-	if (msg == NULL)
-		msg = PQresultErrorMessage(res);
 	for (i = 0; i < sizeof map / sizeof map[0]; i++) {
 		if (strncmp(state, map[i].prefix, strlen(map[i].prefix)) == 0) {
 			cmd_req_error(r, map[i].code, "%s", msg);
@@ -270,7 +323,7 @@ cmd_hello(struct client *c, uint64_t id, json_t *args)
 {
 	static const char sql[] =
 	    "SELECT o.id, o.unix_user, o.name, o.roles, coalesce(o.department, 0),"
-	    " coalesce(d.name, '') FROM operator o"
+	    " coalesce(d.name, ''), coalesce(d.code, '') FROM operator o"
 	    " LEFT JOIN department d ON d.id = o.department"
 	    " WHERE o.unix_user = $1 AND o.active";
 	json_t *jp = json_object_get(args, "proto");

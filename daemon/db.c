@@ -320,9 +320,9 @@ db_next(void)
  * the result is cleared after it returns.  Returns -1 at once, without
  * calling back, when the database is unavailable.
  */
-int
-db_query(const char *sql, int nparams, const char *const *params, db_cb cb,
-    void *arg)
+static int
+db_query_add(const char *sql, int nparams, const char *const *params, db_cb cb,
+    void *arg, int urgent)
 {
 	struct db_query *q;
 	int i;
@@ -339,10 +339,28 @@ db_query(const char *sql, int nparams, const char *const *params, db_cb cb,
 	}
 	q->cb = cb;
 	q->arg = arg;
-	TAILQ_INSERT_TAIL(&queue, q, entry);
+	if (urgent)
+		TAILQ_INSERT_HEAD(&queue, q, entry);
+	else
+		TAILQ_INSERT_TAIL(&queue, q, entry);
 	nqueued++;
 	db_next();
 	return 0;
+}
+
+int
+db_query(const char *sql, int nparams, const char *const *params, db_cb cb,
+    void *arg)
+{
+	return db_query_add(sql, nparams, params, cb, arg, 0);
+}
+
+/* Ahead of the queue: reads that feed pushes must not wait behind work. */
+int
+db_query_urgent(const char *sql, int nparams, const char *const *params,
+    db_cb cb, void *arg)
+{
+	return db_query_add(sql, nparams, params, cb, arg, 1);
 }
 
 int

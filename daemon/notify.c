@@ -19,7 +19,8 @@ static const char notify_cases_sql[] =
     "SELECT c.id, c.case_no, c.state, s.name AS state_name, s.open, c.row_version,"
     " c.kind, c.class_code, k.name AS class_name, c.source, c.urgent, c.grid,"
     " left(c.grid, 12) AS community, left(c.grid, 9) AS street, c.department,"
-    " d.name AS department_name, c.address, left(c.description, 80) AS description,"
+    " d.name AS department_name, d.code AS department_code, c.address,"
+    " left(c.description, 80) AS description,"
     " extract(epoch FROM c.updated_at)::bigint AS updated_at,"
     " (SELECT l.from_state FROM case_log l WHERE l.case_id = c.id ORDER BY l.id DESC LIMIT 1) AS prev_state,"
     " (SELECT extract(epoch FROM min(st.deadline))::bigint FROM case_stage st"
@@ -33,8 +34,9 @@ static const char notify_logs_sql[] =
     "SELECT l.id, l.case_id, c.case_no, extract(epoch FROM l.at)::bigint AS at,"
     " l.actor_name, l.action, l.from_state, l.to_state, l.reason, l.department,"
     " c.grid, left(c.grid, 12) AS community, left(c.grid, 9) AS street,"
-    " c.department AS case_department, c.state"
+    " c.department AS case_department, cd.code AS department_code, c.state"
     " FROM case_log l JOIN cases c ON c.id = l.case_id"
+    " LEFT JOIN department cd ON cd.id = c.department"
     " WHERE l.id = ANY($1::bigint[]) ORDER BY l.id";
 
 void
@@ -67,18 +69,21 @@ watch_role_match(const char *role, json_t *row)
 static int
 watch_match(struct watch *w, json_t *row)
 {
-	const char *grid;
+	const char *grid, *code;
 	json_t *dept;
 
 	if (strcmp(w->scope, "all") == 0)
 		return 1;
 	if (strcmp(w->scope, "role") == 0)
 		return watch_role_match(w->value, row);
-	if (strcmp(w->scope, "department") == 0) {
+	if (strcmp(w->scope, "department") == 0) {	/* by id or code */
 		dept = json_object_get(row, "case_department");
 		if (dept == NULL)
 			dept = json_object_get(row, "department");
-		return json_is_integer(dept) && json_integer_value(dept) == atoll(w->value);
+		if (json_is_integer(dept) && json_integer_value(dept) == atoll(w->value))
+			return 1;
+		code = json_string_value(json_object_get(row, "department_code"));
+		return code != NULL && strcmp(code, w->value) == 0;
 	}
 	if (strcmp(w->scope, "grid") == 0) {
 		grid = json_string_value(json_object_get(row, "grid"));
@@ -166,15 +171,28 @@ notify_flush_cb(evutil_socket_t fd, short what, void *arg)
 	if (json_object_size(pending_logs) > 0) {
 		ids = notify_ids(pending_logs);
 		params[0] = ids;
-		db_query(notify_logs_sql, 1, params, notify_logs_done, NULL);
+		db_query_urgent(notify_logs_sql, 1, params, notify_logs_done, NULL);
 		free(ids);
 	}
 	if (json_object_size(pending_cases) > 0) {
 		ids = notify_ids(pending_cases);
 		params[0] = ids;
-		db_query(notify_cases_sql, 1, params, notify_cases_done, NULL);
+		db_query_urgent(notify_cases_sql, 1, params, notify_cases_done, NULL);
 		free(ids);
 	}
+}
+
+/* Does anyone watch?  If not, changes need no reading. */
+static int
+notify_watched(void)
+{
+	struct client *c;
+
+	TAILQ_FOREACH(c, &clients, entry) {
+		if (!TAILQ_EMPTY(&c->watches))
+			return 1;
+	}
+	return 0;
 }
 
 void
@@ -183,6 +201,9 @@ notify_received(const char *channel, const char *payload)
 	json_error_t jerr;
 	json_t *msg, *id;
 	char key[32];
+
+	if (!notify_watched())
+		return;
 
 	if (pending_cases == NULL) {
 		pending_cases = json_object();
@@ -247,7 +268,7 @@ cmd_watch(struct client *c, uint64_t id, json_t *args)
 		client_error(c, id, PE_INVALID, "未知角色: %s", value);
 	} else if (strcmp(scope, "department") == 0 && !(c->op->roles &
 	    (ROLE_SUPERVISOR | ROLE_DISPATCHER | ROLE_ADMIN)) &&
-	    atoi(value) != c->op->department) {
+	    atoi(value) != c->op->department && strcmp(value, c->op->dept_code) != 0) {
 		client_error(c, id, PE_ROLE, "只能订阅本部门的案卷");
 	} else {
 		w = xcalloc(1, sizeof *w);

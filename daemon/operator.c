@@ -107,7 +107,7 @@ operator_roles(const char *s)
 	return roles;
 }
 
-/* Columns: id, unix_user, name, roles, department (0 for none), dept name. */
+/* Columns: id, unix_user, name, roles, department (0 for none), its name, its code. */
 struct operator *
 operator_from_row(PGresult *res, int row)
 {
@@ -120,6 +120,7 @@ operator_from_row(PGresult *res, int row)
 	o->roles = operator_roles(PQgetvalue(res, row, 3));
 	o->department = atoi(PQgetvalue(res, row, 4));
 	o->dept_name = xstrdup(PQgetvalue(res, row, 5));
+	o->dept_code = xstrdup(PQgetvalue(res, row, 6));
 	return o;
 }
 
@@ -131,14 +132,15 @@ operator_free(struct operator *o)
 	free(o->user);
 	free(o->name);
 	free(o->dept_name);
+	free(o->dept_code);
 	free(o);
 }
 
 json_t *
 operator_json(const struct operator *o)
 {
-	return json_pack("{s:i, s:s, s:s, s:o, s:o, s:s}", "id", o->id,
+	return json_pack("{s:i, s:s, s:s, s:o, s:o, s:s, s:s}", "id", o->id,
 	    "user", o->user, "name", o->name, "roles", role_list(o->roles),
 	    "department", o->department ? json_integer(o->department) : json_null(),
-	    "department_name", o->dept_name);
+	    "department_name", o->dept_name, "department_code", o->dept_code);
 }

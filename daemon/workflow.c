@@ -404,6 +404,7 @@ wf_step_done(PGresult *res, const char *err, void *arg)
 {
 	struct wf_req *w = arg;
 	const char *state, *msg;
+	char text[512];
 	enum proto_error code;
 
 	if (res == NULL) {
@@ -412,12 +413,12 @@ wf_step_done(PGresult *res, const char *err, void *arg)
 	}
 	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
 		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-		msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		msg = cmd_error_text(res, text, sizeof text);
 		code = workflow_sqlstate(state);
 		if (code == PE_INTERNAL)
 			log_error("case %s: %s failed: %s %s", w->ctx.case_no,
-			    w->action, state ? state : "", msg ? msg : "");
-		wf_finish(w, code, NULL, "%s", msg ? msg : PQresultErrorMessage(res));
+			    w->action, state ? state : "", msg);
+		wf_finish(w, code, NULL, "%s", msg);
 		return;
 	}
 	log_info("case %s: %s by %s (%s): %s -> %s", w->ctx.case_no, w->action,
@@ -581,15 +582,17 @@ wf_effects(struct wf_req *w)
 	if (st->close != NULL)
 		json_object_set_new(e, "stage_close", json_pack("[s]", st->close));
 	if (st->flags & WF_DEPARTMENT) {
-		dept = arg_num(args, "department", buf, sizeof buf) ?
-		    atoi(arg_num(args, "department", buf, sizeof buf)) :
-		    w->ctx.default_department;
-		if (dept == 0) {
+		/* A department named by code or id is resolved in the step's SQL. */
+		if ((dup = arg_num(args, "department", buf, sizeof buf)) != NULL) {
+			json_object_set_new(e, "department_ref", json_string(dup));
+			dept = 0;
+		} else if ((dept = w->ctx.default_department) != 0) {
+			json_object_set_new(e, "department", json_integer(dept));
+		} else {
 			wf_finish(w, PE_INVALID, NULL, "案卷 %s 没有默认处置部门, 请指定部门",
 			    w->ctx.case_no);
 			goto fail;
 		}
-		json_object_set_new(e, "department", json_integer(dept));
 	}
 	if ((st->flags & WF_TASK_VERIFY) && wf_task_open(w, e, "verify") != 0)
 		goto fail;
@@ -741,11 +744,13 @@ wf_context_done(PGresult *res, const char *err, void *arg)
 /* SQL of a step; duplicate_of_ref is resolved to an id inside. */
 const char workflow_step_sql[] =
     "SELECT * FROM cg_case_step($1::bigint, $2::integer, $3, $4::text[], $5,"
-    " $6::timestamptz, $7::integer, $8, $9, $10::text[],"
-    " CASE WHEN $11::jsonb ? 'duplicate_of_ref' THEN $11::jsonb || jsonb_build_object("
+    " $6::timestamptz, $7::integer, $8, $9, $10::text[], $11::jsonb"
+    " || CASE WHEN $11::jsonb ? 'duplicate_of_ref' THEN jsonb_build_object("
     "  'duplicate_of', (SELECT id FROM cases WHERE case_no = $11::jsonb->>'duplicate_of_ref'"
-    "   OR id::text = $11::jsonb->>'duplicate_of_ref'))"
-    " ELSE $11::jsonb END)";
+    "   OR id::text = $11::jsonb->>'duplicate_of_ref')) ELSE '{}' END"
+    " || CASE WHEN $11::jsonb ? 'department_ref' THEN jsonb_build_object("
+    "  'department', (SELECT id FROM department WHERE code = $11::jsonb->>'department_ref'"
+    "   OR id::text = $11::jsonb->>'department_ref')) ELSE '{}' END)";
 
 /* Attachments (photo hashes) as a PostgreSQL array literal. */
 char *

@@ -774,7 +774,8 @@ worktime_unit_parse(const char *name, enum worktime_unit *u)
 	size_t i;
 
 	for (i = 0; i < WORKTIME_NUNITS; i++) {
-		if (strcmp(worktime_unit_table[i].name, name) == 0) {
+		if (strcmp(worktime_unit_table[i].name, name) == 0 ||
+		    strcmp(worktime_unit_table[i].label, name) == 0) {
 			*u = (enum worktime_unit)i;
 			return 0;
 		}

@@ -16,7 +16,8 @@ ALTER TABLE cases ADD COLUMN client_ref text UNIQUE
 ALTER TABLE cases ADD COLUMN likely_duplicate bigint REFERENCES cases;
 
 -- Case numbers: C (component) or E (event), class code, date, serial of
--- the day (after the UNI implementation, with 4 serial digits).
+-- the day (after the UNI implementation, with 4 serial digits, more on a
+-- day past 9999).
 CREATE TABLE case_counter (
 	day  date PRIMARY KEY,
 	n    integer NOT NULL
@@ -27,7 +28,8 @@ LANGUAGE sql AS $$
 	INSERT INTO case_counter AS c VALUES ((p_at AT TIME ZONE 'Asia/Shanghai')::date, 1)
 	ON CONFLICT (day) DO UPDATE SET n = c.n + 1
 	RETURNING CASE p_kind WHEN 'component' THEN 'C' ELSE 'E' END || p_class ||
-		to_char(p_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') || lpad(n::text, 4, '0')
+		to_char(p_at AT TIME ZONE 'Asia/Shanghai', 'YYYYMMDD') ||
+		CASE WHEN n < 10000 THEN lpad(n::text, 4, '0') ELSE n::text END
 $$;
 
 -- Timed stages of a case: verify 核实, file 立案, dispatch 派遣,
@@ -139,6 +141,9 @@ BEGIN
 			USING ERRCODE = 'CGSTA';
 	END IF;
 
+	IF e ? 'department_ref' AND e->>'department' IS NULL THEN
+		RAISE EXCEPTION '部门 % 不存在', e->>'department_ref' USING ERRCODE = 'CGINV';
+	END IF;
 	IF e ? 'duplicate_of_ref' AND (e->>'duplicate_of' IS NULL OR
 	    (e->>'duplicate_of')::bigint = p_case) THEN
 		RAISE EXCEPTION '要合并到的案卷 % 不存在或就是本案卷', e->>'duplicate_of_ref'
@@ -196,7 +201,8 @@ BEGIN
 			deadline, warn_at, department, unpublished)
 		VALUES (p_case, s->>'stage', p_at, (s->>'limit')::numeric, s->>'unit',
 			(s->>'deadline')::timestamptz, (s->>'warn_at')::timestamptz,
-			(s->>'department')::integer, coalesce((s->>'unpublished')::boolean, false));
+			coalesce((s->>'department')::integer, (e->>'department')::integer),
+			coalesce((s->>'unpublished')::boolean, false));
 	END IF;
 
 	-- A case that leaves the open states ends its clocks and tasks.
@@ -346,11 +352,16 @@ BEGIN
 			RAISE EXCEPTION '监督员 % 不存在', p->>'collector' USING ERRCODE = 'CGNOT';
 		END IF;
 	END IF;
+	-- The nearest candidate by the spatial index (KNN), then its true distance.
 	SELECT c.id INTO v_dup FROM cases c JOIN case_state s ON s.state = c.state AND s.open
 	WHERE c.version = v_version AND c.kind = v_kind AND c.class_code = v_class
 	  AND c.created_at > p_at - interval '24 hours'
-	  AND ST_DWithin(c.geom::geography, v_geom::geography, 50)
-	ORDER BY ST_Distance(c.geom::geography, v_geom::geography), c.id LIMIT 1;
+	  AND c.geom && ST_Expand(v_geom, 0.001)	-- ~85 m by 111 m around it
+	ORDER BY c.geom <-> v_geom, c.id LIMIT 1;
+	IF v_dup IS NOT NULL AND NOT (SELECT ST_DWithin(c.geom::geography, v_geom::geography, 50)
+	                              FROM cases c WHERE c.id = v_dup) THEN
+		v_dup := NULL;
+	END IF;
 
 	v_no := cg_case_no(v_kind, v_class, p_at);
 	INSERT INTO cases (case_no, version, kind, class_code, condition, source, state,
