@@ -52,7 +52,7 @@ MANPAGES = $(wildcard man/*.[1-9])
 
 PROGS = daemon/citygridd console/citygrid
 
-.PHONY: all check unit deps demo install clean coverage lint-man bench
+.PHONY: all check unit deps demo install clean coverage lint-man bench man-commands
 all: $(PROGS) $(UNIT_BINS)
 
 lib/libcg.a: $(LIB_OBJS)
@@ -111,6 +111,17 @@ tests/bench/bench-daemon: tests/bench/bench-daemon.c lib/libcg.a
 # Benchmarks: figures as ratios to a baseline run alongside; not a test.
 bench: all tests/bench/bench-daemon
 	tests/bench/run-daemon.sh
+
+# The command list of citygrid(1) comes from the CLI's command table.
+man-commands: console/citygrid
+	console/citygrid help --mdoc >man/.commands.tmp
+	awk 'FNR == NR { cmds = cmds $$0 "\n"; next } \
+	    /^\.\\" END COMMANDS/ { skip = 0 } \
+	    !skip { print } \
+	    /^\.\\" console\/cli.c; tests/ { printf "%s", cmds; skip = 1 }' \
+	    man/.commands.tmp man/citygrid.1 >man/.citygrid.1.tmp
+	mv man/.citygrid.1.tmp man/citygrid.1
+	rm -f man/.commands.tmp
 
 lint-man:
 	mandoc -Tlint -Wwarning $(MANPAGES)
