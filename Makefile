@@ -102,8 +102,7 @@ unit: $(UNIT_BINS)
 demo:
 	@$(MAKE) -s deps
 	@$(MAKE) -s all
-	@schema/citygrid-db start
-	@schema/citygrid-db demo
+	@schema/demo/demo.sh
 
 tests/bench/bench-daemon: tests/bench/bench-daemon.c lib/libcg.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(LDFLAGS) -o $@ $< lib/libcg.a $(TEST_LIBS)
