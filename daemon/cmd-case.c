@@ -55,7 +55,7 @@ static const char case_show_sql[] =
     " LEFT JOIN filing_condition f ON f.id = c.condition"
     " LEFT JOIN cases dup ON dup.id = c.likely_duplicate"
     " LEFT JOIN cases mrg ON mrg.id = c.duplicate_of"
-    " WHERE c.case_no = $1 OR ($1 ~ '^[0-9]{1,18}$' AND c.id = $1::bigint)";
+    " WHERE c.case_no = $1 OR c.id = CASE WHEN $1 ~ '^[0-9]{1,18}$' THEN $1::bigint END";
 
 static const char case_list_sql[] =
     "SELECT c.id, c.case_no, c.state, s.name AS state_name, c.row_version, c.kind,"
@@ -86,7 +86,7 @@ static const char case_log_sql[] =
     " l.reason, d.name AS department, l.attachments, l.detail, l.row_version"
     " FROM case_log l JOIN cases c ON c.id = l.case_id"
     " JOIN case_state s ON s.state = l.to_state LEFT JOIN department d ON d.id = l.department"
-    " WHERE c.case_no = $1 OR ($1 ~ '^[0-9]{1,18}$' AND c.id = $1::bigint) ORDER BY l.id";
+    " WHERE c.case_no = $1 OR c.id = CASE WHEN $1 ~ '^[0-9]{1,18}$' THEN $1::bigint END ORDER BY l.id";
 
 static const char task_list_sql[] =
     "SELECT t.id, t.kind, t.state, c.case_no, c.grid, col.code AS collector,"

@@ -3,7 +3,9 @@
  *
  * A small pool of connections runs queries one at a time each, driven
  * by events on PQsocket(): PQsendQueryParams, PQflush while it says 1,
- * PQconsumeInput and PQgetResult until NULL.  Nothing here blocks.  One
+ * PQconsumeInput and PQgetResult until NULL.  Nothing here blocks.  Each
+ * statement is prepared once per connection, the first time it runs
+ * there (the SQL texts are static, so their address names them).  One
  * more connection LISTENs for changes made by anyone.  A connection
  * that breaks fails its query and reconnects with backoff; while no
  * connection is up, db_query() refuses work at once instead of queueing
@@ -16,7 +18,10 @@
 
 enum db_conn_state { DB_DOWN, DB_CONNECTING, DB_IDLE, DB_BUSY };
 
+#define DB_MAX_PREPARED 64	/* statements kept prepared per connection */
+
 struct db_query {
+	const char		*key;		/* the caller's static SQL text */
 	char			*sql;
 	int			 nparams;
 	char			**params;
@@ -35,6 +40,9 @@ struct db_conn {
 	int			 backoff;	/* seconds, doubled up to the max */
 	struct db_query		*q;		/* running */
 	PGresult		*result;	/* last result of q */
+	int			 preparing;	/* q's statement is being prepared */
+	const char		*prepared[DB_MAX_PREPARED];
+	int			 nprepared;
 };
 
 static struct db_conn	*conns;
@@ -51,6 +59,7 @@ static size_t		 nqueued;
 static void	db_connect(struct db_conn *);
 static void	db_event(evutil_socket_t, short, void *);
 static void	db_next(void);
+static int	db_send(struct db_conn *);
 
 static void
 db_query_free(struct db_query *q)
@@ -116,6 +125,8 @@ db_down(struct db_conn *c, const char *why)
 	}
 	c->state = DB_DOWN;
 	c->q = NULL;
+	c->preparing = 0;
+	c->nprepared = 0;
 	if (q != NULL) {
 		q->cb(NULL, "数据库连接中断, 操作结果未知, 请刷新后查看", q->arg);
 		db_query_free(q);
@@ -226,6 +237,21 @@ db_read(struct db_conn *c)
 			c->result = res;
 			continue;
 		}
+		if (c->preparing) {	/* prepared: now run it, or report why not */
+			c->preparing = 0;
+			res = c->result;
+			c->result = NULL;
+			if (PQresultStatus(res) == PGRES_COMMAND_OK) {
+				PQclear(res);
+				c->prepared[c->nprepared++] = c->q->key;
+				if (db_send(c) != 0) {
+					db_down(c, PQerrorMessage(c->pg));
+					return;
+				}
+				continue;
+			}
+			c->result = res;	/* the error goes to the caller */
+		}
 		q = c->q;
 		c->q = NULL;
 		res = c->result;
@@ -279,6 +305,55 @@ db_event(evutil_socket_t fd, short what, void *arg)
 		db_read(c);
 }
 
+/* The statement's index on this connection, or -1 if not prepared. */
+static int
+db_prepared(struct db_conn *c, const char *key)
+{
+	int i;
+
+	for (i = 0; i < c->nprepared; i++) {
+		if (c->prepared[i] == key)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * Send the connection's query: prepare its statement first if this
+ * connection has not, else run it.  -1 if the connection failed.
+ */
+static int
+db_send(struct db_conn *c)
+{
+	struct db_query *q = c->q;
+	char name[16];
+	int i, sent;
+
+	if ((i = db_prepared(c, q->key)) >= 0) {
+		snprintf(name, sizeof name, "s%d", i);
+		sent = PQsendQueryPrepared(c->pg, name, q->nparams,
+		    (const char *const *)q->params, NULL, NULL, 0);
+	} else if (c->nprepared < DB_MAX_PREPARED) {
+		snprintf(name, sizeof name, "s%d", c->nprepared);
+		c->preparing = 1;
+		sent = PQsendPrepare(c->pg, name, q->sql, q->nparams, NULL);
+	} else {
+		sent = PQsendQueryParams(c->pg, q->sql, q->nparams, NULL,
+		    (const char *const *)q->params, NULL, NULL, 0);
+	}
+	if (!sent)
+		return -1;
+	switch (PQflush(c->pg)) {
+	case 0:
+		return 0;
+	case 1:
+		db_watch(c, EV_READ | EV_WRITE | EV_PERSIST);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 /* Start queued queries on idle connections. */
 static void
 db_next(void)
@@ -296,26 +371,14 @@ db_next(void)
 		nqueued--;
 		c->q = q;
 		c->state = DB_BUSY;
-		if (!PQsendQueryParams(c->pg, q->sql, q->nparams, NULL,
-		    (const char *const *)q->params, NULL, NULL, 0)) {
+		if (db_send(c) != 0)
 			db_down(c, PQerrorMessage(c->pg));
-			continue;
-		}
-		switch (PQflush(c->pg)) {
-		case 0:
-			break;
-		case 1:
-			db_watch(c, EV_READ | EV_WRITE | EV_PERSIST);
-			break;
-		default:
-			db_down(c, PQerrorMessage(c->pg));
-			break;
-		}
 	}
 }
 
 /*
- * Queue a query with text parameters (NULL is SQL NULL).  The callback
+ * Queue a query with text parameters (NULL is SQL NULL).  sql must be a
+ * static string: its address names the prepared statement.  The callback
  * gets the result, or NULL and a message when the connection failed;
  * the result is cleared after it returns.  Returns -1 at once, without
  * calling back, when the database is unavailable.
@@ -330,6 +393,7 @@ db_query_add(const char *sql, int nparams, const char *const *params, db_cb cb,
 	if (!db_available())
 		return -1;
 	q = xcalloc(1, sizeof *q);
+	q->key = sql;
 	q->sql = xstrdup(sql);
 	q->nparams = nparams;
 	if (nparams > 0) {

@@ -424,7 +424,7 @@ LANGUAGE sql STABLE AS $$
 	LEFT JOIN component comp ON comp.id = c.component
 	LEFT JOIN class_department cd ON cd.version = c.version AND cd.kind = c.kind
 		AND cd.class_code = c.class_code
-	WHERE c.case_no = p_ref OR (p_ref ~ '^[0-9]{1,18}$' AND c.id = p_ref::bigint)
+	WHERE c.case_no = p_ref OR c.id = CASE WHEN p_ref ~ '^[0-9]{1,18}$' THEN p_ref::bigint END
 $$;
 
 /*

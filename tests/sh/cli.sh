@@ -61,7 +61,7 @@ status "a number that is not one is a usage error" 64 "$cg" -S /nonexistent case
 status "an extra argument is a usage error" 64 "$cg" -S /nonexistent case show E1 E2
 status "an option without its value is a usage error" 64 "$cg" -S /nonexistent case reject E1 --reason
 status "case dispatch --help exits 0" 0 "$cg" case dispatch --help
-check "and shows the options" grep -q -- '--department N' "$tmp/out"
+check "and shows the options" grep -q -- '--department CODE' "$tmp/out"
 status "citygrid help case exits 0" 0 "$cg" help case
 check "and shows every verb" sh -c "[ \$(grep -c '^usage: citygrid case ' '$tmp/out') -eq 24 ]"
 
