@@ -40,7 +40,7 @@ CREATE TABLE case_stage (
 	stage        text NOT NULL CHECK (stage IN
 		('verify', 'file', 'dispatch', 'handle', 'check', 'close')),
 	started_at   timestamptz NOT NULL,
-	limit_value  numeric(8,2) NOT NULL CHECK (limit_value > 0),
+	limit_value  numeric(10,4) NOT NULL CHECK (limit_value > 0),
 	limit_unit   text NOT NULL CHECK (limit_unit IN
 		('work_hour', 'work_day', 'clock_hour', 'natural_day')),
 	deadline     timestamptz NOT NULL,
