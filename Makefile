@@ -38,7 +38,7 @@ DEB_PACKAGES = build-essential pkg-config \
 	libncurses-dev libpq-dev libevent-dev libserialport-dev \
 	libiniparser-dev libjansson-dev libcmocka-dev \
 	postgresql-15 postgresql-15-postgis-3 postgresql-15-pgtap \
-	tmux socat mandoc
+	tmux socat mandoc jq
 
 LIB_SRCS = $(wildcard lib/*.c)
 LIB_OBJS = $(LIB_SRCS:.c=.o)
@@ -142,6 +142,7 @@ install: all
 	install -m 644 schema/[0-9]*.sql $(DESTDIR)$(DATADIR)/schema/
 	install -m 644 schema/data/*.csv schema/data/*.geojson $(DESTDIR)$(DATADIR)/schema/data/
 	install -m 644 schema/demo/*.sql $(DESTDIR)$(DATADIR)/schema/demo/
+	install -m 755 schema/demo/*.sh $(DESTDIR)$(DATADIR)/schema/demo/
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \

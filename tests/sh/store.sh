@@ -60,4 +60,19 @@ if [ "$(id -u)" = 0 ]; then
 	check "make deps as a user passes when nothing is missing" \
 	    runuser -u nobody -- make -s -C "$tmp" deps DEB_PACKAGES="tmux"
 fi
+# make install puts programs, schema, data and man pages under DESTDIR.
+inst=$tmp/inst
+if make -s install DESTDIR="$inst" PREFIX=/usr >"$tmp/install.log" 2>&1; then
+	ok "make install DESTDIR=… PREFIX=/usr"
+else
+	nok "make install: $(tail -3 "$tmp/install.log")"
+fi
+for f in usr/bin/citygrid usr/sbin/citygridd usr/sbin/citygrid-db \
+    usr/share/citygrid/schema/001-codes.sql usr/share/citygrid/schema/data/holiday-cn.csv \
+    usr/share/citygrid/schema/demo/cases.sh usr/share/man/man1/citygrid.1 \
+    usr/share/man/man5/citygrid.conf.5 usr/share/man/man7/citygrid-protocol.7; do
+	check "installed $f" test -e "$inst/$f"
+done
+check "the installed citygrid-db finds the installed schema" \
+    grep -qx 'here=/usr/share/citygrid/schema' "$inst/usr/sbin/citygrid-db"
 echo "1..$n"
