@@ -11,7 +11,7 @@
 #include <curses.h>
 #include <event2/event.h>
 
-#include "citygrid.h"
+#include "console.h"
 
 static void
 version(void)
@@ -65,6 +65,8 @@ main(int argc, char **argv)
 	 * here, before the commands: a console's word with nothing after
 	 * it starts the console ("citygrid dept list" stays a command).
 	 */
+	if (argc == 1 && (rc = console_main(argv[0], socket)) >= 0)
+		return rc;
 
 	rc = cli_main(argc, argv, socket, json);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

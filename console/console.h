@@ -1,0 +1,168 @@
+/*
+ * console.h: the role consoles (citygrid dispatch ...), on ncursesw and
+ * the libevent loop.  Prototypes grouped under the file they live in.
+ * Kept apart from citygrid.h, which the command-line side owns, so the
+ * two can change without touching each other; it includes it.
+ */
+#ifndef CONSOLE_H
+#define CONSOLE_H
+
+#include <curses.h>
+#include <event2/event.h>
+
+#include "citygrid.h"
+
+enum keymap_action;
+
+/* console.c: the loop every console runs; redraws once per turn. */
+struct view;
+struct console {
+	struct event_base	*base;
+	struct conn		*conn;
+	const struct view	*view;		/* the role's view */
+	void			*state;		/* the view's own */
+	struct keymap		*keymap;
+	struct status		*status;
+	struct prompt		*prompt;	/* a one-line question, or NULL */
+	int			 help;		/* the ? overlay is up */
+	int			 dirty;		/* redraw after this turn */
+	int			 quit;
+};
+struct view {
+	const char	*name;		/* dispatch: the keymap file's name */
+	const char	*role;		/* dispatcher: the watch's value */
+	const char	*title;		/* 派遣 */
+	const enum keymap_action *actions;	/* for ?, ending in ACT_NONE */
+	void		*(*open)(struct console *);
+	void		 (*close)(void *);
+	void		 (*up)(struct console *, void *);	/* (re)connected */
+	void		 (*event)(struct console *, void *, json_t *);
+	int		 (*action)(struct console *, void *, int);	/* 0: not its */
+	void		 (*draw)(struct console *, void *, WINDOW *);
+	void		 (*tick)(struct console *, void *);	/* each 15 s */
+};
+int	 console_main(const char *, const char *);
+void	 console_dirty(struct console *);
+void	 console_message(struct console *, const char *, ...) CG_PRINTF(2, 3);
+
+/* tty.c: the terminal; colours with a monochrome fallback. */
+enum tty_colour {
+	TTY_NORMAL,
+	TTY_OK,			/* in time: green, plain in monochrome */
+	TTY_WARN,		/* past the warning: yellow, bold */
+	TTY_LATE,		/* overdue: red, bold and underlined */
+	TTY_BANNER,		/* the connection is lost: white on red, reverse */
+	TTY_BAR,		/* title and status lines: reverse */
+	TTY_HEADER,		/* column headers: bold */
+	TTY_COUNT
+};
+void	 tty_start(void);
+void	 tty_stop(void);
+void	 tty_resize(void);
+attr_t	 tty_attr(enum tty_colour);
+void	 tty_put(WINDOW *, int, int, int, const char *, attr_t);
+
+/* conn.c: the asynchronous connection to citygridd. */
+struct conn;
+struct conn_error {
+	char	 code[16];	/* E_STATE ...; "E_LOCAL" when the link failed */
+	char	 message[512];
+};
+enum conn_state { CONN_DOWN, CONN_CONNECTING, CONN_UP };
+typedef void (*conn_reply_cb)(json_t *, const struct conn_error *, void *);
+struct conn_callbacks {
+	void	(*state)(struct conn *, enum conn_state, void *);
+	void	(*event)(struct conn *, json_t *, void *);
+	void	*arg;
+};
+struct conn *conn_new(struct event_base *, const char *,
+	    const struct conn_callbacks *);
+void	 conn_free(struct conn *);
+enum conn_state conn_state(const struct conn *);
+json_t	*conn_hello(const struct conn *);
+const char *conn_error(const struct conn *);
+int	 conn_retry_in(const struct conn *);
+int	 conn_request(struct conn *, const char *, json_t *, conn_reply_cb,
+	    void *);
+
+/* widget-list.c: a list of rows in columns measured in display cells. */
+struct list_col {
+	const char	*header;
+	int		 width;		/* cells; 0: shares what is left */
+	int		 min_screen;	/* shown only on screens this wide */
+};
+struct list {
+	const struct list_col	*cols;
+	int			 ncols;
+	int			 nrows;
+	int			 sel;	/* the selected row, -1: none */
+	int			 top;	/* the first row shown */
+	int			 height; /* rows shown at the last draw */
+};
+/* The text and attribute of a cell; text NULL is "-". */
+typedef const char *(*list_cell_cb)(void *, int, int, attr_t *);
+void	 list_init(struct list *, const struct list_col *, int);
+void	 list_set_rows(struct list *, int);
+void	 list_move(struct list *, int);
+void	 list_goto(struct list *, int);
+void	 list_draw(struct list *, WINDOW *, list_cell_cb, void *);
+
+/* widget-status.c: the title, the disconnected banner, the status line. */
+struct status;
+struct status *status_new(void);
+void	 status_free(struct status *);
+void	 status_hello(struct status *, json_t *);
+void	 status_message(struct status *, const char *);
+void	 status_draw_title(struct status *, WINDOW *, const struct console *,
+	    const char *);
+void	 status_draw(struct status *, WINDOW *, const struct console *);
+
+/* widget-prompt.c: a one-line question at the bottom. */
+typedef void (*prompt_cb)(struct console *, const char *, void *);
+struct prompt *prompt_new(const char *, prompt_cb, void *);
+void	 prompt_free(struct prompt *);
+int	 prompt_key(struct console *, struct prompt *, wint_t, int);
+void	 prompt_draw(struct prompt *, WINDOW *);
+
+/*
+ * keymap.c: named actions and the keys bound to them.  A key is a
+ * character, or a curses KEY_ code with KEYMAP_FN set (CJK characters
+ * and KEY_ codes share numbers otherwise).
+ */
+#define KEYMAP_FN 0x1000000
+enum keymap_action {
+	ACT_NONE = 0,
+	ACT_QUIT,
+	ACT_HELP,
+	ACT_DOWN,
+	ACT_UP,
+	ACT_PAGE_DOWN,
+	ACT_PAGE_UP,
+	ACT_FIRST,
+	ACT_LAST,
+	ACT_REFRESH,
+	ACT_REDRAW,
+	ACT_DISPATCH,
+	ACT_APPROVE,
+	ACT_DENY,
+	ACT_URGE,
+	ACT_COUNT
+};
+struct keymap_entry {
+	const char	*name;		/* dispatch: as in the .ini files */
+	const char	*help;		/* for the ? screen */
+};
+extern const struct keymap_entry keymap_actions[ACT_COUNT];
+struct keymap *keymap_load(const char *, char *, size_t);
+void	 keymap_free(struct keymap *);
+enum keymap_action keymap_lookup(const struct keymap *, int);
+size_t	 keymap_keys(const struct keymap *, enum keymap_action, char *, size_t);
+const char *keymap_key_name(int, char *, size_t);
+int	 keymap_key_parse(const char *);
+void	 keymap_help_draw(const struct keymap *, const enum keymap_action *,
+	    const char *);
+
+/* view-dispatch.c */
+extern const struct view view_dispatch;
+
+#endif /* CONSOLE_H */
