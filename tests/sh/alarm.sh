@@ -2,11 +2,8 @@
 # a warning at the configured share and an overdue alarm at the deadline,
 # each once; the verdict of a stage is stored when it ends: late for a
 # case filed after its deadline, on time for one filed at once.
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { name=$1; shift; if "$@" >/dev/null 2>&1; then ok "$name"; else nok "$name"; fi; }
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root to act as several users"; exit 0; }
+. tests/sh/tap.env
+need_root
 
 cg_extra_conf='[limits]
 file = 0.002 clock_hour

@@ -4,12 +4,9 @@
 # watch, the calendar, operators and departments; the man page's
 # commands the same as the command table.
 # Run by tests/run from the repo top, with the check cluster running.
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { name=$1; shift; if "$@" >/dev/null 2>&1; then ok "$name"; else nok "$name"; fi; }
+. tests/sh/tap.env
 
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root to act as several users"; exit 0; }
+need_root
 . tests/sh/daemon.env
 trap cg_stop EXIT
 tmp=$cg_run

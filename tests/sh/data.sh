@@ -3,9 +3,7 @@
 # schema/data/convert-shared makes from ../shared today.  Migrations 003
 # and 005 are among its outputs: a difference means the shared data
 # changed and needs a new migration, never an edit of an applied one.
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
+. tests/sh/tap.env
 shared=$(cd .. && pwd)/shared
 if [ ! -d "$shared/standards" ]; then
 	echo "1..0 # SKIP no ../shared next to the checkout"

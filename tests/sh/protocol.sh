@@ -1,10 +1,7 @@
 # The daemon's protocol against bad input: malformed and oversized frames,
 # bad JSON, no hello, unknown users; none of it harms a client watching
 # meanwhile.  Raw frames are written with socat, as any client could.
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { name=$1; shift; if "$@" >/dev/null 2>&1; then ok "$name"; else nok "$name"; fi; }
+. tests/sh/tap.env
 
 . tests/sh/daemon.env
 trap cg_stop EXIT
@@ -12,12 +9,6 @@ trap cg_stop EXIT
 tmp=$cg_run
 
 # One frame: 4-byte big-endian length, then the payload.
-frame() {
-	len=$(printf %s "$1" | wc -c)
-	printf "\\$(printf %03o $((len >> 24 & 255)))\\$(printf %03o $((len >> 16 & 255)))"
-	printf "\\$(printf %03o $((len >> 8 & 255)))\\$(printf %03o $((len & 255)))"
-	printf %s "$1"
-}
 hello='{"id":1,"op":"hello","args":{"proto":1}}'
 
 # Send bytes as a user, keep the connection open for $2 seconds, print what came back.
@@ -26,7 +17,7 @@ talk() {
 	shift 2
 	{ cat; sleep "$secs"; } | runuser -u "$u" -- socat -t 1 - "UNIX-CONNECT:$cg_socket" 2>/dev/null
 }
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root to act as several users"; exit 0; }
+need_root
 
 # A watcher for the whole run: it must see the case made at the end.
 { frame "$hello"; frame '{"id":2,"op":"watch","args":{"scope":"all"}}'; } | talk super1 30 >"$tmp/watch.out" &

@@ -3,11 +3,8 @@
 # its filing clock); what was refused meanwhile is refused with E_DB and
 # can be sent again without doubling; the daemon recovers by itself and
 # tells its watchers.
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { name=$1; shift; if "$@" >/dev/null 2>&1; then ok "$name"; else nok "$name"; fi; }
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root to act as several users"; exit 0; }
+. tests/sh/tap.env
+need_root
 
 . tests/sh/daemon.env
 trap cg_stop EXIT
@@ -15,12 +12,6 @@ tmp=$cg_run
 db=schema/citygrid-db
 sql() { $db psql -At -c "$1"; }
 
-frame() {
-	len=$(printf %s "$1" | wc -c)
-	printf "\\$(printf %03o $((len >> 24 & 255)))\\$(printf %03o $((len >> 16 & 255)))"
-	printf "\\$(printf %03o $((len >> 8 & 255)))\\$(printf %03o $((len & 255)))"
-	printf %s "$1"
-}
 hello='{"id":1,"op":"hello","args":{"proto":1}}'
 newcase() {
 	frame "{\"id\":$1,\"op\":\"case.new\",\"args\":{\"kind\":\"event\",\"class\":\"0102\",\"source\":\"hotline\",\"description\":\"重启测试 $1\",\"grid\":\"$grid\",\"client_ref\":\"$run-$1\"}}"

@@ -1,10 +1,8 @@
 # Every command that is not a workflow step, tried by every role: the
 # roles the daemon's table allows succeed, the others are refused with
 # exit 77 and leave the database as it was.  (Workflow steps: workflow.sh.)
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root to act as several users"; exit 0; }
+. tests/sh/tap.env
+need_root
 
 . tests/sh/daemon.env
 trap cg_stop EXIT

@@ -1,9 +1,6 @@
 # The programs' options, citygrid-db's migration rules and make deps.
 # Run by tests/run from the repo top, with the check cluster running.
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { name=$1; shift; if "$@" >/dev/null 2>&1; then ok "$name"; else nok "$name"; fi; }
+. tests/sh/tap.env
 
 db=schema/citygrid-db
 tmp=$(mktemp -d)

@@ -5,11 +5,8 @@
 # by every other role: each is refused (exit 77) and changes nothing.
 # Each case's log must tell its whole story, every stage that ended must
 # carry its verdict, and a watcher must have seen every step.
-n=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-nok() { n=$((n + 1)); echo "not ok $n - $1"; }
-check() { name=$1; shift; if "$@" >/dev/null 2>&1; then ok "$name"; else nok "$name"; fi; }
-[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root to act as several users"; exit 0; }
+. tests/sh/tap.env
+need_root
 
 . tests/sh/daemon.env
 trap 'kill $watcher 2>/dev/null; cg_stop' EXIT
