@@ -207,6 +207,7 @@ static void
 conn_connect(struct conn *c)
 {
 	struct sockaddr_un sun;
+	char why[512];
 
 	memset(&sun, 0, sizeof sun);
 	sun.sun_family = AF_UNIX;
@@ -219,8 +220,11 @@ conn_connect(struct conn *c)
 	c->state = CONN_CONNECTING;
 	/* A Unix socket fails at once; the error comes to conn_event_cb. */
 	if (bufferevent_socket_connect(c->bev, (struct sockaddr *)&sun,
-	    sizeof sun) != 0 && c->bev != NULL)
-		conn_lost(c, "无法连接 citygridd");
+	    sizeof sun) != 0 && c->bev != NULL) {
+		snprintf(why, sizeof why, "无法连接 citygridd (%s): %s", c->path,
+		    strerror(errno));
+		conn_lost(c, why);
+	}
 }
 
 static void

@@ -327,12 +327,12 @@ keymap_help_draw(const struct keymap *km, const enum keymap_action *acts,
 	snprintf(line, sizeof line, " %s: 按键 (任意键关闭) ", title);
 	tty_put(win, 0, 2, w - 4 < utf8_width(line) ? w - 4 : utf8_width(line),
 	    line, A_BOLD);
-	tty_put(win, 1, 2, w - 4, "按键         动作         说明", tty_attr(TTY_HEADER));
+	tty_put(win, 1, 2, w - 4, "按键             动作       说明", tty_attr(TTY_HEADER));
 	for (i = 0; i < n && y < h - 1; i++, y++) {
 		keymap_keys(km, acts[i], keys, sizeof keys);
-		tty_put(win, y, 2, 12, keys[0] != '\0' ? keys : "-", A_BOLD);
-		tty_put(win, y, 15, 12, keymap_actions[acts[i]].name, A_NORMAL);
-		tty_put(win, y, 28, w - 30, keymap_actions[acts[i]].help, A_NORMAL);
+		tty_put(win, y, 2, 16, keys[0] != '\0' ? keys : "-", A_BOLD);
+		tty_put(win, y, 19, 10, keymap_actions[acts[i]].name, A_NORMAL);
+		tty_put(win, y, 30, w - 32, keymap_actions[acts[i]].help, A_NORMAL);
 	}
 	wnoutrefresh(win);
 	delwin(win);
