@@ -125,4 +125,54 @@ int	 utf8_locale(void);
 int	 utf8_width(const char *);
 int	 utf8_fit(const char *, int, char *, size_t);
 
+/*
+ * nmea.c: NMEA 0183 position sentences (RMC, GGA, GNS) as GNSS receivers
+ * emit them.  nmea_parse returns 0, or an enum nmea_result and, if
+ * cause is not NULL, a message in it (allocated; the caller frees it).
+ */
+#define NMEA_LINE_MAX	120	/* NMEA says 82 with $ and CR LF; leniency */
+enum nmea_result {
+	NMEA_GOOD = 0,
+	NMEA_MALFORMED = -1,	/* not a sentence, or a field out of range */
+	NMEA_BAD_CHECKSUM = -2,	/* wrong or no *hh */
+	NMEA_UNKNOWN = -3	/* a talker or sentence we do not read */
+};
+enum nmea_sentence { NMEA_RMC, NMEA_GGA, NMEA_GNS };
+struct nmea_fix {
+	enum nmea_sentence sentence;
+	char	 talker[3];	/* GP, GN, BD, GB, GL, GA, GQ, GI */
+	int	 valid;		/* the receiver claims a position fix */
+	int	 have;		/* which fields were not empty */
+#define NMEA_HAVE_TIME	 0x01
+#define NMEA_HAVE_DATE	 0x02	/* RMC; with the time, epoch_ms */
+#define NMEA_HAVE_POS	 0x04
+#define NMEA_HAVE_SPEED	 0x08
+#define NMEA_HAVE_COURSE 0x10
+#define NMEA_HAVE_ALT	 0x20
+#define NMEA_HAVE_HDOP	 0x40
+#define NMEA_HAVE_SATS	 0x80
+	int32_t	 tod_ms;	/* UTC time of day, milliseconds */
+	int	 year, month, day;
+	int64_t	 epoch_ms;	/* UTC, ms since 1970-01-01 */
+	double	 lat, lon;	/* decimal degrees, north and east positive */
+	double	 speed_kn;	/* RMC, knots */
+	double	 course;	/* RMC, degrees true */
+	double	 alt_m;		/* GGA, GNS: above mean sea level */
+	double	 hdop;
+	int	 sats;
+	int	 quality;	/* GGA: 0 none, 1 GPS, 2 DGPS, 4 RTK ... */
+	char	 status;	/* RMC: A valid, V warning */
+	char	 mode[8];	/* RMC: mode letter; GNS: one per system */
+};
+struct nmea_stats {
+	uint64_t good;
+	uint64_t bad_checksum;
+	uint64_t unknown;
+	uint64_t malformed;
+};
+typedef void (*nmea_fix_cb)(const struct nmea_fix *, void *);
+int	 nmea_parse(const char *, struct nmea_fix *, char **);
+size_t	 nmea_feed(const char *, size_t, struct nmea_stats *, nmea_fix_cb,
+	     void *);
+
 #endif /* CG_H */
