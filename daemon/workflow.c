@@ -706,6 +706,13 @@ wf_context_done(PGresult *res, const char *err, void *arg)
 		return;
 	}
 	wf_ctx_read(&w->ctx, res);
+	/* The version the operator saw goes first: who changed it tells more. */
+	jv = json_object_get(w->r->args, "version");
+	if (json_is_integer(jv) && json_integer_value(jv) != w->ctx.version) {
+		wf_finish(w, PE_CONFLICT, NULL, "案卷 %s 已于 %s 被 %s 修改, 请刷新后重试",
+		    w->ctx.case_no, PQgetvalue(res, 0, 15), PQgetvalue(res, 0, 14));
+		return;
+	}
 	if ((w->step = workflow_find(w->ctx.state, w->action)) == NULL) {
 		any = workflow_action(w->action);
 		wf_finish(w, PE_STATE, NULL, "案卷 %s 当前状态为 %s, 不能%s", w->ctx.case_no,
@@ -716,7 +723,6 @@ wf_context_done(PGresult *res, const char *err, void *arg)
 		return;
 	if ((effects = wf_effects(w)) == NULL)
 		return;
-	jv = json_object_get(w->r->args, "version");
 	snprintf(version, sizeof version, "%d", json_is_integer(jv) ?
 	    (int)json_integer_value(jv) : w->ctx.version);
 	workflow_time_text(w->now, at, sizeof at);

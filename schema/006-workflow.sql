@@ -399,7 +399,7 @@ CREATE FUNCTION cg_case_context(p_ref text) RETURNS TABLE (
 	id bigint, case_no text, state text, row_version integer, department integer,
 	grid text, area_class char(1), handle_limit numeric, handle_unit text,
 	grid_collector integer, default_department integer, last_check text,
-	stages jsonb, last_extend jsonb)
+	stages jsonb, last_extend jsonb, last_actor text, last_at text)
 LANGUAGE sql STABLE AS $$
 	SELECT c.id, c.case_no, c.state, c.row_version, c.department, c.grid, g.area_class,
 		CASE g.area_class WHEN 'A' THEN f.limit_a WHEN 'C' THEN f.limit_c ELSE f.limit_b END,
@@ -417,8 +417,12 @@ LANGUAGE sql STABLE AS $$
 			'limit', s.limit_value, 'unit', s.limit_unit))
 		 FROM case_stage s WHERE s.case_id = c.id AND s.ended_at IS NULL), '[]'),
 		(SELECT l.detail FROM case_log l WHERE l.case_id = c.id AND l.action = 'extend'
-		 ORDER BY l.id DESC LIMIT 1)
+		 ORDER BY l.id DESC LIMIT 1),
+		l.actor_name,
+		to_char(l.at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI:SS')
 	FROM cases c
+	LEFT JOIN LATERAL (SELECT x.actor_name, x.at FROM case_log x WHERE x.case_id = c.id
+		ORDER BY x.id DESC LIMIT 1) l ON true
 	LEFT JOIN grid g ON g.code = c.grid
 	LEFT JOIN filing_condition f ON f.id = c.condition
 	LEFT JOIN component comp ON comp.id = c.component
