@@ -52,7 +52,7 @@ MANPAGES = $(wildcard man/*.[1-9])
 
 PROGS = daemon/citygridd console/citygrid
 
-.PHONY: all check unit deps demo install clean coverage lint-man bench man-commands
+.PHONY: all check unit deps demo install clean coverage lint-man bench man-commands fuzz
 all: $(PROGS) $(UNIT_BINS)
 
 lib/libcg.a: $(LIB_OBJS)
@@ -111,6 +111,38 @@ tests/bench/bench-daemon: tests/bench/bench-daemon.c lib/libcg.a
 bench: all tests/bench/bench-daemon
 	tests/bench/run-daemon.sh
 
+# Fuzz the decoders of outside bytes for FUZZ_TIME seconds each; not part
+# of check.  Seeds in tests/fuzz/corpus-*; what the fuzzer finds and any
+# crash go to var/fuzz.  Needs clang with libFuzzer (Debian: clang,
+# libclang-rt-14-dev).
+FUZZ_CC ?= clang
+FUZZ_TIME ?= 60
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=undefined -std=c11 -D_GNU_SOURCE -Ilib
+FUZZ_TARGETS = cradle nmea
+FUZZ_LIBS_cradle = lib/cradle.c
+FUZZ_LIBS_nmea = lib/nmea.c lib/xmalloc.c lib/log.c
+
+fuzz:
+	@mkdir -p var/fuzz
+	@echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }' \
+	    >var/fuzz/probe.c
+	@$(FUZZ_CC) -fsanitize=fuzzer,address -o var/fuzz/probe var/fuzz/probe.c 2>/dev/null || { \
+		echo "fuzz: $(FUZZ_CC) cannot build with libFuzzer;" \
+		    "on Debian: apt-get install clang libclang-rt-14-dev" >&2; exit 1; }
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		case $$t in cradle) libs="$(FUZZ_LIBS_cradle)" ;; nmea) libs="$(FUZZ_LIBS_nmea)" ;; esac; \
+		$(FUZZ_CC) $(FUZZ_CFLAGS) -o var/fuzz/fuzz-$$t tests/fuzz/fuzz-$$t.c $$libs; \
+		mkdir -p var/fuzz/corpus-$$t; \
+		echo "fuzz-$$t: $(FUZZ_TIME) s"; \
+		var/fuzz/fuzz-$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
+		    -artifact_prefix=var/fuzz/$$t- var/fuzz/corpus-$$t tests/fuzz/corpus-$$t \
+		    >var/fuzz/$$t.log 2>&1 || { tail -40 var/fuzz/$$t.log; exit 1; }; \
+		grep -E '^stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb)' \
+		    var/fuzz/$$t.log | sed "s/^/  /"; \
+		grep -E 'cov: [0-9]+' var/fuzz/$$t.log | tail -1 | sed "s/^/  /"; \
+	done
+
 # The command list of citygrid(1) comes from the CLI's command table.
 man-commands: console/citygrid
 	console/citygrid help --mdoc >man/.commands.tmp
@@ -143,6 +175,7 @@ install: all
 	install -m 644 schema/data/*.csv schema/data/*.geojson $(DESTDIR)$(DATADIR)/schema/data/
 	install -m 644 schema/demo/*.sql $(DESTDIR)$(DATADIR)/schema/demo/
 	install -m 755 schema/demo/*.sh $(DESTDIR)$(DATADIR)/schema/demo/
+	install -m 644 keymaps/*.ini $(DESTDIR)$(DATADIR)/keymaps/
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \

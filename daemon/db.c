@@ -261,8 +261,8 @@ db_read(struct db_conn *c)
 			if (PQresultStatus(res) != PGRES_COMMAND_OK)
 				log_error("LISTEN: %s", PQresultErrorMessage(res));
 			db_state_changed();
-			if (state_cb != NULL && db_available())
-				state_cb(2);	/* resync: changes may have been missed */
+			if (state_cb != NULL)	/* changes may have been missed */
+				state_cb(2);
 		} else if (q != NULL) {
 			q->cb(res, NULL, q->arg);
 			db_query_free(q);

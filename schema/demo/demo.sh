@@ -55,6 +55,7 @@ citygrid demo: 北京市东城区, citygridd on $socket
   $run/citygrid -S $socket case list --open
   runuser -u disp1 -- $run/citygrid -S $socket case list --state filed
   $run/citygrid -S $socket watch
-The role consoles (citygrid seat|dispatch|supervise|dept) are not built yet.
+  runuser -u disp1 -- env CITYGRID_KEYMAPS=$top/keymaps $run/citygrid -S $socket dispatch
+The seat, supervise and dept consoles are not built yet.
 Stop: kill \$(cat var/demo/citygridd.pid); schema/citygrid-db stop
 MSG

@@ -67,7 +67,8 @@ fi
 for f in usr/bin/citygrid usr/sbin/citygridd usr/sbin/citygrid-db \
     usr/share/citygrid/schema/001-codes.sql usr/share/citygrid/schema/data/holiday-cn.csv \
     usr/share/citygrid/schema/demo/cases.sh usr/share/man/man1/citygrid.1 \
-    usr/share/man/man5/citygrid.conf.5 usr/share/man/man7/citygrid-protocol.7; do
+    usr/share/man/man5/citygrid.conf.5 usr/share/man/man7/citygrid-protocol.7 \
+    usr/share/citygrid/keymaps/dispatch.ini; do
 	check "installed $f" test -e "$inst/$f"
 done
 check "the installed citygrid-db finds the installed schema" \
