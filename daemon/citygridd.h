@@ -164,6 +164,11 @@ void	 cmd_case_list(struct client *, uint64_t, json_t *);
 void	 cmd_case_log(struct client *, uint64_t, json_t *);
 void	 cmd_task_list(struct client *, uint64_t, json_t *);
 
+/* cmd-geo.c */
+void	 cmd_geo_search(struct client *, uint64_t, json_t *);
+void	 cmd_geo_at(struct client *, uint64_t, json_t *);
+void	 cmd_class_list(struct client *, uint64_t, json_t *);
+
 /* cmd-admin.c */
 void	 cmd_operator_add(struct client *, uint64_t, json_t *);
 void	 cmd_operator_list(struct client *, uint64_t, json_t *);

@@ -34,6 +34,17 @@ as seat1 case new --kind event --class 0102 --source hotline --description 补�
 check "a backdated step is refused when workflow:backdating is off (65)" test $? -eq 65
 check "with a clear message" grep -q 'workflow:backdating' "$cg_run/err"
 
+# Places: full-width digits are folded; a point outside every grid is not found.
+first=$(as seat1 --json geo search 东四北大街２３号 --limit 3 | grep -m1 '"full_name"')
+check "geo search finds 东四北大街２３号 (full-width digits) first" sh -c \
+    "echo '$first' | grep -q '北京市东城区东四北大街23号'"
+check "geo at names grid, community and street" sh -c \
+    "echo '$(as seat1 geo at 116.417 39.935)' | grep -q '社区代码 *110101'"
+as seat1 geo at 116.30 39.90 >/dev/null 2>&1
+check "geo at outside the district: not found (66)" test $? -eq 66
+check "class list gives the 54 event classes of CJ/T 214-2007" test \
+    "$(as seat1 --json class list --kind event | grep -c '"code"')" -eq 54
+
 # SIGHUP: a reloadable key is applied, a restart key refuses the reload.
 printf '[worktime]\nwarn_share = 0.5\n' >>"$cg_conf"
 kill -HUP $cg_pid

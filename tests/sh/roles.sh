@@ -54,5 +54,8 @@ task list|seat1 super1 admin1|
 case new|seat1 super1|--kind event --class 0102 --source hotline --description 角色测试 --grid $grid --client-ref roles-@
 case list|seat1 super1 disp1 huanwei1 admin1|
 ping|seat1 super1 disp1 huanwei1 admin1|
+geo search|seat1 super1 disp1 huanwei1 admin1|东四北大街23号
+geo at|seat1 super1 disp1 huanwei1 admin1|116.417 39.935
+class list|seat1 super1 disp1 huanwei1 admin1|--kind event
 EOF
 echo "1..$n"
