@@ -29,6 +29,16 @@ check "the case was dispatched once" test \
     "$(sql "SELECT count(*) FROM case_log l JOIN cases c ON c.id = l.case_id
             WHERE c.case_no = '$c' AND l.action = 'dispatch'")" -eq 1
 
+# A change made in plain SQL, not through any daemon, still reaches watchers.
+as super1 --json watch --scope case --value "$c" >"$cg_run/sqlwatch.jsonl" 2>&1 &
+w=$!
+sleep 0.5
+sql "UPDATE cases SET urgent = true WHERE case_no = '$c'" >/dev/null
+i=0
+until grep -q '"urgent": *true' "$cg_run/sqlwatch.jsonl" || [ $i -ge 30 ]; do sleep 0.1; i=$((i + 1)); done
+kill $w 2>/dev/null
+check "a change made with plain SQL is pushed to the case's watcher" grep -q '"urgent": *true' "$cg_run/sqlwatch.jsonl"
+
 as seat1 case new --kind event --class 0102 --source hotline --description 补录测试 \
     --grid "$grid" --at 2026-01-05T09:00 >/dev/null 2>"$cg_run/err"
 check "a backdated step is refused when workflow:backdating is off (65)" test $? -eq 65
