@@ -16,7 +16,7 @@
 
 #define CONSOLE_TICK 15		/* seconds between countdown redraws */
 
-static const struct view *const console_views[] = { &view_dispatch };
+static const struct view *const console_views[] = { &view_dispatch, &view_supervise };
 
 struct console_wins {
 	WINDOW	*title, *main, *status;

@@ -146,6 +146,18 @@ enum keymap_action {
 	ACT_APPROVE,
 	ACT_DENY,
 	ACT_URGE,
+	/* supervise */
+	ACT_FILE,
+	ACT_REJECT,
+	ACT_CLOSE,
+	ACT_REWORK,
+	ACT_MAP,
+	ACT_ALARMS,
+	ACT_LEFT,
+	ACT_RIGHT,
+	ACT_ZOOM_IN,
+	ACT_ZOOM_OUT,
+	ACT_CENTER,
 	ACT_COUNT
 };
 struct keymap_entry {
@@ -164,5 +176,27 @@ void	 keymap_help_draw(const struct keymap *, const enum keymap_action *,
 
 /* view-dispatch.c */
 extern const struct view view_dispatch;
+
+/* view-supervise.c */
+extern const struct view view_supervise;
+
+/*
+ * widget-map.c: a map in braille (U+2800..U+28FF, 2x4 dots a cell):
+ * outlines, case positions shaded by density per cell, one marked point.
+ */
+enum map_line { MAP_DISTRICT, MAP_GRID, MAP_STREET };
+struct map;
+struct map *map_new(double, double, double, double);
+void	 map_free(struct map *);
+void	 map_clear_lines(struct map *, enum map_line);
+void	 map_add_line(struct map *, enum map_line, const double *, size_t);
+int	 map_add_geojson(struct map *, enum map_line, json_t *);
+void	 map_clear_points(struct map *);
+void	 map_add_point(struct map *, double, double);
+void	 map_mark(struct map *, int, double, double);
+void	 map_pan(struct map *, int, int);
+void	 map_zoom(struct map *, int);
+void	 map_center(struct map *, double, double);
+void	 map_draw(struct map *, WINDOW *);
 
 #endif /* CONSOLE_H */

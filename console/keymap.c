@@ -38,6 +38,18 @@ const struct keymap_entry keymap_actions[ACT_COUNT] = {
 	[ACT_APPROVE] =		{ "approve", "批准所选的延期或缓办申请" },
 	[ACT_DENY] =		{ "deny", "驳回所选的延期或缓办申请 (需填理由)" },
 	[ACT_URGE] =		{ "urge", "督办所选案卷" },
+	/* supervise */
+	[ACT_FILE] =		{ "file", "立案: 所选的上报或已核实案卷" },
+	[ACT_REJECT] =		{ "reject", "不予立案 (需填理由)" },
+	[ACT_CLOSE] =		{ "close", "结案: 所选的已核查案卷" },
+	[ACT_REWORK] =		{ "rework", "返工: 重新派回处置 (需填理由)" },
+	[ACT_MAP] =		{ "map", "地图: 小屏切换, 大屏进出地图操作" },
+	[ACT_ALARMS] =		{ "alarms", "下方窗格在动态与超时告警间切换" },
+	[ACT_LEFT] =		{ "left", "地图左移" },
+	[ACT_RIGHT] =		{ "right", "地图右移" },
+	[ACT_ZOOM_IN] =		{ "zoom-in", "地图放大" },
+	[ACT_ZOOM_OUT] =	{ "zoom-out", "地图缩小" },
+	[ACT_CENTER] =		{ "center", "地图以所选案卷为中心" },
 };
 
 static const struct keymap_name {

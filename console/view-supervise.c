@@ -1,0 +1,931 @@
+/*
+ * view-supervise.c: the shift supervisor's and command centre's console
+ * (值班长 / 监督指挥).  Four things, all kept by pushes, never polled:
+ *
+ *  - the cases waiting for the supervisor: reported and verified ones
+ *    to file (立案) or reject (不予立案), checked ones to close (结案) or
+ *    send back (返工); from the "case" events of a watch on the role;
+ *  - a feed of every step of every case, newest first, from the "step"
+ *    events of a watch on everything;
+ *  - the open cases by state and the alarms (overdue, warning), from one
+ *    case.list of the open cases at (re)connection, then the pushes;
+ *  - a braille map of the district: the case positions shaded by density
+ *    and the selected case marked.  case.list has no position, so each
+ *    open case is read once with case.show (a few at a time); pushed
+ *    cases carry theirs.
+ *
+ * The daemon gives no grid outlines yet.  supervise_outlines() asks for
+ * "geo.outline" and draws what comes back (GeoJSON: a "district"
+ * geometry and "grids", each {code, geometry}); until the daemon has the
+ * operation, E_UNKNOWN_OP leaves the district's bounding box.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "console.h"
+
+#define SUPERVISE_STATES "reported,verified,checked"
+#define SUPERVISE_LIMIT	5000		/* open cases read at once */
+#define SUPERVISE_FEED	300		/* steps kept */
+#define SUPERVISE_ALARMS 300
+#define SUPERVISE_SHOWS	8		/* case.show requests out at once */
+#define SUPERVISE_WIDE	150		/* columns for side by side */
+
+/* The district's extent (CGCS2000) until the daemon gives its outline. */
+#define DISTRICT_W	116.38
+#define DISTRICT_E	116.45
+#define DISTRICT_S	39.85
+#define DISTRICT_N	39.975
+
+enum supervise_col {
+	COL_URGENT, COL_CASE, COL_STATE, COL_CLASS, COL_GRID, COL_ADDRESS,
+	COL_COUNT
+};
+static const struct list_col supervise_cols[COL_COUNT] = {
+	[COL_URGENT] =	{ "急", 2, 0 },
+	[COL_CASE] =	{ "案卷号", 17, 0 },
+	[COL_STATE] =	{ "状态", 8, 0 },
+	[COL_CLASS] =	{ "类别", 0, 0 },
+	[COL_GRID] =	{ "网格", 15, 100 },
+	[COL_ADDRESS] =	{ "地址", 0, 100 },
+};
+
+/* The open states in the order of the workflow, for the counts. */
+static const struct supervise_state {
+	const char	*state;
+	const char	*name;		/* until the daemon names it */
+} supervise_states[] = {
+	{ "reported", "上报" }, { "verifying", "核实中" }, { "verified", "已核实" },
+	{ "filed", "立案" }, { "dispatched", "已派遣" }, { "handling", "处置中" },
+	{ "extending", "延期申请" }, { "postponing", "缓办申请" },
+	{ "postponed", "缓办" }, { "suspended", "挂账" }, { "returned", "回退" },
+	{ "handled", "已处置" }, { "checking", "核查中" }, { "checked", "已核查" },
+};
+
+static const enum keymap_action supervise_actions[] = {
+	ACT_FILE, ACT_REJECT, ACT_CLOSE, ACT_REWORK, ACT_MAP, ACT_ALARMS,
+	ACT_LEFT, ACT_RIGHT, ACT_ZOOM_IN, ACT_ZOOM_OUT, ACT_CENTER, ACT_REFRESH,
+	ACT_DOWN, ACT_UP, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_FIRST, ACT_LAST,
+	ACT_REDRAW, ACT_HELP, ACT_QUIT, ACT_NONE
+};
+
+struct supervise {
+	struct console	*con;
+	json_t		*rows;		/* the supervisor's cases, in order */
+	struct list	 list;
+	json_t		*open;		/* "id" -> every open case */
+	json_t		*pos;		/* "id" -> [lon, lat] */
+	json_t		*names;		/* state -> its name, as pushed */
+	json_t		*feed;		/* steps, newest first */
+	json_t		*alarms;	/* newest first */
+	json_t		*posq;		/* ids waiting for a case.show */
+	int		 shows;		/* case.show out */
+	json_int_t	 all_sub;	/* the watch on everything */
+	int		 loading;
+	int		 map_mode;	/* keys pan the map; alone when narrow */
+	int		 pane_alarms;	/* narrow: alarms instead of the feed */
+	struct map	*map;
+	char		 cell[64];
+};
+
+static const char *
+str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+static json_int_t
+num(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}
+
+static const char *
+supervise_state_name(struct supervise *s, const char *state)
+{
+	const char *n = json_string_value(json_object_get(s->names, state));
+	size_t i;
+
+	if (n != NULL)
+		return n;
+	for (i = 0; i < sizeof supervise_states / sizeof supervise_states[0]; i++) {
+		if (strcmp(supervise_states[i].state, state) == 0)
+			return supervise_states[i].name;
+	}
+	return state;
+}
+
+static int
+supervise_wanted(json_t *c)
+{
+	const char *st = str(c, "state");
+
+	return strcmp(st, "reported") == 0 || strcmp(st, "verified") == 0 ||
+	    strcmp(st, "checked") == 0;
+}
+
+/* Urgent first, then the nearest deadline (none last), then the id. */
+static int
+supervise_cmp(const void *a, const void *b)
+{
+	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int ux = json_is_true(json_object_get(x, "urgent"));
+	int uy = json_is_true(json_object_get(y, "urgent"));
+	json_t *dx = json_object_get(x, "deadline"), *dy = json_object_get(y, "deadline");
+
+	if (ux != uy)
+		return uy - ux;
+	if (json_is_integer(dx) != json_is_integer(dy))
+		return json_is_integer(dx) ? -1 : 1;
+	if (json_is_integer(dx) && num(x, "deadline") != num(y, "deadline"))
+		return num(x, "deadline") < num(y, "deadline") ? -1 : 1;
+	return num(x, "id") < num(y, "id") ? -1 : num(x, "id") > num(y, "id");
+}
+
+/* The list again from the open cases, the selection kept on its case. */
+static void
+supervise_rebuild(struct supervise *s)
+{
+	json_t *sel = s->list.sel >= 0 ? json_array_get(s->rows, (size_t)s->list.sel) : NULL;
+	json_int_t sel_id = sel != NULL ? num(sel, "id") : -1;
+	const char *key;
+	json_t *c, **v;
+	size_t i, n = 0;
+
+	v = xcalloc(json_object_size(s->open) + 1, sizeof *v);
+	json_object_foreach(s->open, key, c) {
+		if (supervise_wanted(c))
+			v[n++] = c;
+	}
+	qsort(v, n, sizeof *v, supervise_cmp);
+	json_array_clear(s->rows);
+	for (i = 0; i < n; i++) {
+		if (num(v[i], "id") == sel_id)
+			s->list.sel = (int)i;
+		json_array_append(s->rows, v[i]);
+	}
+	free(v);
+	list_set_rows(&s->list, (int)n);
+	console_dirty(s->con);
+}
+
+static void supervise_pump(struct supervise *);
+
+static void
+supervise_show_done(json_t *result, const struct conn_error *err, void *arg)
+{
+	struct supervise *s = arg;
+	char id[32];
+
+	s->shows--;
+	if (result == NULL) {
+		if (strcmp(err->code, "E_LOCAL") == 0)
+			return;		/* lost or closing: read again when up */
+	} else if (json_is_number(json_object_get(result, "lon"))) {
+		snprintf(id, sizeof id, "%lld", (long long)num(result, "id"));
+		json_object_set_new(s->pos, id, json_pack("[f, f]",
+		    json_number_value(json_object_get(result, "lon")),
+		    json_number_value(json_object_get(result, "lat"))));
+		console_dirty(s->con);
+	}
+	supervise_pump(s);
+}
+
+/* The positions still missing, a few requests at a time. */
+static void
+supervise_pump(struct supervise *s)
+{
+	json_t *id;
+	char key[32];
+
+	while (s->shows < SUPERVISE_SHOWS && json_array_size(s->posq) > 0) {
+		id = json_incref(json_array_get(s->posq, 0));
+		json_array_remove(s->posq, 0);
+		snprintf(key, sizeof key, "%lld", (long long)json_integer_value(id));
+		json_decref(id);
+		if (json_object_get(s->pos, key) != NULL ||
+		    json_object_get(s->open, key) == NULL)
+			continue;
+		if (conn_request(s->con->conn, "case.show", json_pack("{s:s}",
+		    "case", key), supervise_show_done, s) != 0)
+			return;
+		s->shows++;
+	}
+}
+
+/* An alarm, replacing an older one of the same case and stage. */
+static void
+supervise_alarm_add(struct supervise *s, const char *case_no, const char *stage,
+    const char *alarm, int64_t at)
+{
+	json_t *a;
+	size_t i;
+
+	json_array_foreach(s->alarms, i, a) {
+		if (strcmp(str(a, "case_no"), case_no) == 0 &&
+		    strcmp(str(a, "stage"), stage) == 0) {
+			json_array_remove(s->alarms, i);
+			break;
+		}
+	}
+	json_array_insert_new(s->alarms, 0, json_pack("{s:s, s:s, s:s, s:I}",
+	    "case_no", case_no, "stage", stage, "alarm", alarm, "at", (json_int_t)at));
+	while (json_array_size(s->alarms) > SUPERVISE_ALARMS)
+		json_array_remove(s->alarms, json_array_size(s->alarms) - 1);
+}
+
+static void
+supervise_alarm_drop(struct supervise *s, const char *case_no)
+{
+	json_t *a;
+	size_t i = 0;
+
+	while ((a = json_array_get(s->alarms, i)) != NULL) {
+		if (strcmp(str(a, "case_no"), case_no) == 0)
+			json_array_remove(s->alarms, i);
+		else
+			i++;
+	}
+}
+
+/* The alarms already due when the list is read: its nearest deadline. */
+static void
+supervise_alarm_initial(struct supervise *s, json_t *c)
+{
+	int64_t now = (int64_t)time(NULL);
+	json_t *dl = json_object_get(c, "deadline"), *warn = json_object_get(c, "warn_at");
+
+	if (json_is_true(json_object_get(c, "paused")) || !json_is_integer(dl))
+		return;
+	if (json_integer_value(dl) <= now)
+		supervise_alarm_add(s, str(c, "case_no"), str(c, "stage"),
+		    "overdue", json_integer_value(dl));
+	else if (json_is_integer(warn) && json_integer_value(warn) <= now)
+		supervise_alarm_add(s, str(c, "case_no"), str(c, "stage"),
+		    "warning", json_integer_value(warn));
+}
+
+static void
+supervise_list_done(json_t *result, const struct conn_error *err, void *arg)
+{
+	struct supervise *s = arg;
+	json_t *row;
+	char id[32];
+	size_t i;
+
+	s->loading = 0;
+	if (result == NULL) {
+		console_message(s->con, "读取列表失败: %s", err->message);
+		return;
+	}
+	json_object_clear(s->open);
+	json_array_clear(s->posq);
+	json_array_clear(s->alarms);
+	json_array_foreach(result, i, row) {
+		snprintf(id, sizeof id, "%lld", (long long)num(row, "id"));
+		json_object_set(s->open, id, row);
+		json_object_set(s->names, str(row, "state"), json_object_get(row,
+		    "state_name"));
+		supervise_alarm_initial(s, row);
+		if (json_object_get(s->pos, id) == NULL)
+			json_array_append_new(s->posq, json_integer(num(row, "id")));
+	}
+	supervise_rebuild(s);
+	supervise_pump(s);
+}
+
+static void
+supervise_reload(struct supervise *s)
+{
+	if (s->loading)
+		return;
+	if (conn_request(s->con->conn, "case.list", json_pack("{s:b, s:i}",
+	    "open", 1, "limit", SUPERVISE_LIMIT), supervise_list_done, s) == 0)
+		s->loading = 1;
+}
+
+static void
+supervise_watch_done(json_t *result, const struct conn_error *err, void *arg)
+{
+	struct supervise *s = arg;
+
+	if (result == NULL) {
+		console_message(s->con, "订阅推送失败: %s", err->message);
+		return;
+	}
+	if (strcmp(str(result, "scope"), "all") == 0)
+		s->all_sub = num(result, "sub");
+}
+
+/*
+ * The seam for the daemon's outlines: a "district" geometry and "grids"
+ * [{code, geometry}], GeoJSON in CGCS2000, simplified for the screen.
+ */
+static void
+supervise_outlines_done(json_t *result, const struct conn_error *err, void *arg)
+{
+	struct supervise *s = arg;
+	json_t *g;
+	size_t i;
+
+	if (result == NULL)
+		return;		/* E_UNKNOWN_OP: the bounding box stays */
+	if (json_object_get(result, "district") != NULL) {
+		map_clear_lines(s->map, MAP_DISTRICT);
+		map_add_geojson(s->map, MAP_DISTRICT, json_object_get(result, "district"));
+	}
+	map_clear_lines(s->map, MAP_GRID);
+	json_array_foreach(json_object_get(result, "grids"), i, g)
+		map_add_geojson(s->map, MAP_GRID, json_object_get(g, "geometry"));
+	console_dirty(s->con);
+}
+
+static void
+supervise_outlines(struct supervise *s)
+{
+	conn_request(s->con->conn, "geo.outline", json_pack("{s:s}", "level",
+	    "grid"), supervise_outlines_done, s);
+}
+
+/* Connected, or again: watch first, then read, so nothing falls between. */
+static void
+supervise_up(struct console *con, void *arg)
+{
+	struct supervise *s = arg;
+
+	s->shows = 0;
+	s->loading = 0;
+	s->all_sub = 0;
+	conn_request(con->conn, "watch", json_pack("{s:s, s:s}", "scope", "role",
+	    "value", con->view->role), supervise_watch_done, s);
+	conn_request(con->conn, "watch", json_pack("{s:s}", "scope", "all"),
+	    supervise_watch_done, s);
+	supervise_outlines(s);
+	supervise_reload(s);
+}
+
+/* A pushed case: its state, its place, in or out of the lists. */
+static void
+supervise_case(struct supervise *s, json_t *c)
+{
+	json_t *old, *row;
+	char id[32];
+
+	snprintf(id, sizeof id, "%lld", (long long)num(c, "id"));
+	json_object_set(s->names, str(c, "state"), json_object_get(c, "state_name"));
+	if (json_is_number(json_object_get(c, "lon")))
+		json_object_set_new(s->pos, id, json_pack("[f, f]",
+		    json_number_value(json_object_get(c, "lon")),
+		    json_number_value(json_object_get(c, "lat"))));
+	old = json_object_get(s->open, id);
+	if (!json_is_true(json_object_get(c, "open"))) {
+		json_object_del(s->open, id);
+		supervise_alarm_drop(s, str(c, "case_no"));
+	} else {
+		row = json_deep_copy(c);
+		if (old != NULL && json_object_get(old, "created") != NULL)
+			json_object_set(row, "created", json_object_get(old, "created"));
+		json_object_set_new(s->open, id, row);
+		if (old == NULL && supervise_wanted(c))
+			console_message(s->con, "新到: %s %s %s", str(c, "case_no"),
+			    str(c, "state_name"), str(c, "class_name"));
+	}
+	supervise_rebuild(s);
+}
+
+static void
+supervise_step(struct supervise *s, json_t *st)
+{
+	json_array_insert_new(s->feed, 0, json_deep_copy(st));
+	while (json_array_size(s->feed) > SUPERVISE_FEED)
+		json_array_remove(s->feed, json_array_size(s->feed) - 1);
+	console_dirty(s->con);
+}
+
+static void
+supervise_event(struct console *con, void *arg, json_t *ev)
+{
+	struct supervise *s = arg;
+	const char *name = str(ev, "event");
+	json_t *data = json_object_get(ev, "data");
+	int all = s->all_sub == 0 || num(ev, "sub") == s->all_sub;
+
+	if (strcmp(name, "case") == 0)
+		supervise_case(s, data);
+	else if (strcmp(name, "step") == 0 && all)
+		supervise_step(s, data);
+	else if (strcmp(name, "alarm") == 0 && all) {
+		supervise_alarm_add(s, str(data, "case_no"), str(data, "stage"),
+		    str(data, "alarm"), (int64_t)time(NULL));
+		console_dirty(con);
+	} else if (strcmp(name, "resync") == 0)
+		supervise_reload(s);
+	else if (strcmp(name, "db") == 0)
+		console_message(con, "数据库%s", json_is_true(json_object_get(data,
+		    "up")) ? "已恢复" : "不可用");
+}
+
+static const char *
+supervise_cell(void *arg, int row, int col, attr_t *attr)
+{
+	struct supervise *s = arg;
+	json_t *c = json_array_get(s->rows, (size_t)row);
+
+	switch ((enum supervise_col)col) {
+	case COL_URGENT:
+		return json_is_true(json_object_get(c, "urgent")) ? "急" : "";
+	case COL_CASE:
+		return str(c, "case_no");
+	case COL_STATE:
+		if (strcmp(str(c, "state"), "checked") == 0)
+			*attr = tty_attr(TTY_OK);
+		return str(c, "state_name");
+	case COL_CLASS:
+		return str(c, "class_name");
+	case COL_GRID:
+		return str(c, "grid")[0] != '\0' ? str(c, "grid") : "-";
+	case COL_ADDRESS:
+		return str(c, "address")[0] != '\0' ? str(c, "address") : "-";
+	case COL_COUNT:
+		break;
+	}
+	return NULL;
+}
+
+static json_t *
+supervise_selected(struct supervise *s)
+{
+	return s->list.sel < 0 ? NULL : json_array_get(s->rows, (size_t)s->list.sel);
+}
+
+/* "待办 3 | 上报 2 已派遣 5 … | 超时 1 预警 2": one line. */
+static void
+supervise_draw_counts(struct supervise *s, WINDOW *w, int y, int x, int cols)
+{
+	char line[1024];
+	size_t i, n = 0, k;
+	int over = 0, warn = 0, count;
+	const char *key;
+	json_t *c;
+
+	n += snprintf(line + n, sizeof line - n, "待办 %zu |",
+	    json_array_size(s->rows));
+	for (i = 0; i < sizeof supervise_states / sizeof supervise_states[0]; i++) {
+		count = 0;
+		json_object_foreach(s->open, key, c)
+			count += strcmp(str(c, "state"), supervise_states[i].state) == 0;
+		if (count > 0 && n < sizeof line)
+			n += snprintf(line + n, sizeof line - n, " %s %d",
+			    supervise_state_name(s, supervise_states[i].state), count);
+	}
+	json_array_foreach(s->alarms, k, c) {
+		over += strcmp(str(c, "alarm"), "overdue") == 0;
+		warn += strcmp(str(c, "alarm"), "warning") == 0;
+	}
+	if (n < sizeof line)
+		snprintf(line + n, sizeof line - n, " | 超时 %d 预警 %d", over, warn);
+	tty_put(w, y, x, cols, line, tty_attr(TTY_HEADER));
+}
+
+static void
+supervise_hms(int64_t t, char *buf, size_t len)
+{
+	char full[32];
+
+	worktime_format(t, full, sizeof full);
+	snprintf(buf, len, "%.8s", strlen(full) > 11 ? full + 11 : full);
+}
+
+/* The steps, newest first: time, who, what, which case, from → to. */
+static void
+supervise_draw_feed(struct supervise *s, WINDOW *w, int y, int x, int cols,
+    int lines)
+{
+	char line[512], t[16];
+	json_t *st;
+	int i;
+
+	for (i = 0; i < lines; i++) {
+		if ((st = json_array_get(s->feed, (size_t)i)) == NULL) {
+			if (i == 0)
+				tty_put(w, y, x, cols, "(尚无步骤)", A_NORMAL);
+			break;
+		}
+		supervise_hms(num(st, "at"), t, sizeof t);
+		snprintf(line, sizeof line, "%s %s %s %s %s→%s", t,
+		    str(st, "actor_name"), cli_case_action_label(str(st, "action")),
+		    str(st, "case_no"), str(st, "from_state")[0] ?
+		    supervise_state_name(s, str(st, "from_state")) : "-",
+		    supervise_state_name(s, str(st, "to_state")));
+		tty_put(w, y + i, x, cols, line, A_NORMAL);
+	}
+}
+
+static void
+supervise_draw_alarms(struct supervise *s, WINDOW *w, int y, int x, int cols,
+    int lines)
+{
+	char line[256], t[16];
+	json_t *a;
+	int i, over;
+
+	for (i = 0; i < lines; i++) {
+		if ((a = json_array_get(s->alarms, (size_t)i)) == NULL) {
+			if (i == 0)
+				tty_put(w, y, x, cols, "(无超时或预警)", A_NORMAL);
+			break;
+		}
+		over = strcmp(str(a, "alarm"), "overdue") == 0;
+		supervise_hms(num(a, "at"), t, sizeof t);
+		snprintf(line, sizeof line, "%s %s %s %s阶段", t,
+		    cli_print_label(str(a, "alarm")), str(a, "case_no"),
+		    cli_print_label(str(a, "stage")));
+		tty_put(w, y + i, x, cols, line, tty_attr(over ? TTY_LATE : TTY_WARN));
+	}
+}
+
+/* A pane's title on a rule: "── 步骤动态 ──". */
+static void
+supervise_rule(WINDOW *w, int y, int x, int cols, const char *title, int on)
+{
+	mvwhline(w, y, x, ACS_HLINE, cols);
+	tty_put(w, y, x + 1, utf8_width(title) + 2 < cols ? utf8_width(title) + 2 :
+	    cols - 1, "", A_NORMAL);
+	tty_put(w, y, x + 2, utf8_width(title) < cols - 3 ? utf8_width(title) :
+	    cols - 3, title, on ? A_REVERSE | A_BOLD : A_BOLD);
+}
+
+/* The points of the open cases, the selected one marked; then draw. */
+static void
+supervise_draw_map(struct supervise *s, WINDOW *w, int y, int x, int lines,
+    int cols)
+{
+	json_t *sel = supervise_selected(s), *p;
+	const char *key;
+	char id[32];
+	WINDOW *mw;
+
+	map_clear_points(s->map);
+	json_object_foreach(s->open, key, p) {
+		if ((p = json_object_get(s->pos, key)) != NULL)
+			map_add_point(s->map, json_number_value(json_array_get(p, 0)),
+			    json_number_value(json_array_get(p, 1)));
+	}
+	p = NULL;
+	if (sel != NULL) {
+		snprintf(id, sizeof id, "%lld", (long long)num(sel, "id"));
+		p = json_object_get(s->pos, id);
+	}
+	map_mark(s->map, p != NULL, json_number_value(json_array_get(p, 0)),
+	    json_number_value(json_array_get(p, 1)));
+	if (lines < 2 || cols < 4 || (mw = derwin(w, lines, cols, y, x)) == NULL)
+		return;
+	map_draw(s->map, mw);
+	delwin(mw);
+}
+
+/* The busiest grids, for the line under the map. */
+static void
+supervise_draw_legend(struct supervise *s, WINDOW *w, int y, int x, int cols)
+{
+	char line[512];
+	json_t *tally = json_object(), *c, *v;
+	const char *key, *best[3] = { NULL, NULL, NULL };
+	json_int_t bn[3] = { 0, 0, 0 };
+	size_t n, i, j;
+
+	json_object_foreach(s->open, key, c) {
+		v = json_object_get(tally, str(c, "grid"));
+		json_object_set_new(tally, str(c, "grid"),
+		    json_integer(json_integer_value(v) + 1));
+	}
+	json_object_foreach(tally, key, v) {
+		for (i = 0; i < 3 && bn[i] >= json_integer_value(v); i++)
+			;
+		for (j = 2; i < 3 && j > i; j--) {
+			best[j] = best[j - 1];
+			bn[j] = bn[j - 1];
+		}
+		if (i < 3) {
+			best[i] = key;
+			bn[i] = json_integer_value(v);
+		}
+	}
+	n = snprintf(line, sizeof line, "案卷多的网格:");
+	for (i = 0; i < 3 && best[i] != NULL && n < sizeof line; i++)
+		n += snprintf(line + n, sizeof line - n, " %s %lld",
+		    best[i][0] ? best[i] : "-", (long long)bn[i]);
+	tty_put(w, y, x, cols, line, A_NORMAL);
+	json_decref(tally);
+}
+
+static void
+supervise_draw_detail(struct supervise *s, WINDOW *w, int y, int x, int cols)
+{
+	json_t *c = supervise_selected(s);
+	char line[1024];
+
+	if (c == NULL) {
+		tty_put(w, y, x, cols, s->loading ? "读取中…" :
+		    "没有待立案或待结案的案卷", A_NORMAL);
+		return;
+	}
+	snprintf(line, sizeof line, "%s %s: %s", str(c, "case_no"),
+	    str(c, "class_name"), str(c, "description"));
+	tty_put(w, y, x, cols, line, A_NORMAL);
+}
+
+static void
+supervise_draw_list(struct supervise *s, WINDOW *w, int y, int x, int lines,
+    int cols)
+{
+	WINDOW *lw;
+
+	if (lines < 2 || (lw = derwin(w, lines, cols, y, x)) == NULL)
+		return;
+	list_draw(&s->list, lw, supervise_cell, s);
+	delwin(lw);
+}
+
+/* 80x24: the list and the feed; the map instead of both when asked. */
+static void
+supervise_draw_narrow(struct supervise *s, WINDOW *w, int h, int cols)
+{
+	int lh = (h - 3) / 2;
+
+	if (s->map_mode) {
+		supervise_draw_map(s, w, 1, 0, h - 2, cols);
+		supervise_draw_legend(s, w, h - 1, 0, cols);
+		return;
+	}
+	supervise_draw_list(s, w, 1, 0, lh, cols);
+	supervise_draw_detail(s, w, 1 + lh, 0, cols);
+	supervise_rule(w, 2 + lh, 0, cols, s->pane_alarms ? "超时告警" :
+	    "步骤动态", 0);
+	if (s->pane_alarms)
+		supervise_draw_alarms(s, w, 3 + lh, 0, cols, h - 3 - lh);
+	else
+		supervise_draw_feed(s, w, 3 + lh, 0, cols, h - 3 - lh);
+}
+
+/* 200x60: the list, the feed over the alarms, and the map. */
+static void
+supervise_draw_wide(struct supervise *s, WINDOW *w, int h, int cols)
+{
+	int lw = cols * 2 / 5, fw = cols * 3 / 10, mx = lw + fw + 2;
+	int fh = (h - 1) * 3 / 5;
+
+	supervise_draw_list(s, w, 1, 0, h - 3, lw);
+	supervise_draw_detail(s, w, h - 1, 0, lw);
+	mvwvline(w, 1, lw, ACS_VLINE, h - 1);
+	supervise_rule(w, 1, lw + 1, fw, "步骤动态", 0);
+	supervise_draw_feed(s, w, 2, lw + 1, fw, fh - 1);
+	supervise_rule(w, 1 + fh, lw + 1, fw, "超时告警", 0);
+	supervise_draw_alarms(s, w, 2 + fh, lw + 1, fw, h - 2 - fh);
+	mvwvline(w, 1, mx - 1, ACS_VLINE, h - 1);
+	supervise_rule(w, 1, mx, cols - mx, "地图", s->map_mode);
+	supervise_draw_map(s, w, 2, mx, h - 3, cols - mx);
+	supervise_draw_legend(s, w, h - 1, mx, cols - mx);
+}
+
+static void
+supervise_draw(struct console *con, void *arg, WINDOW *w)
+{
+	struct supervise *s = arg;
+	int h = getmaxy(w), cols = getmaxx(w);
+
+	werase(w);
+	supervise_draw_counts(s, w, 0, 0, cols);
+	if (cols >= SUPERVISE_WIDE && h >= 30)
+		supervise_draw_wide(s, w, h, cols);
+	else if (h >= 8)
+		supervise_draw_narrow(s, w, h, cols);
+}
+
+struct supervise_req {		/* what a step's reply needs */
+	struct supervise *s;
+	char		 case_no[32];
+	char		 label[32];
+};
+
+static void
+supervise_step_done(json_t *result, const struct conn_error *err, void *arg)
+{
+	struct supervise_req *r = arg;
+
+	if (result == NULL)
+		console_message(r->s->con, "%s %s 未完成: %s", r->case_no, r->label,
+		    err->message);
+	else
+		console_message(r->s->con, "%s %s完成", r->case_no,
+		    str(result, "label")[0] ? str(result, "label") : r->label);
+	free(r);
+}
+
+/* case.ACTION on a case, as of the version shown. */
+static void
+supervise_send(struct supervise *s, json_t *c, const char *action,
+    const char *label, const char *reason)
+{
+	struct supervise_req *r = xcalloc(1, sizeof *r);
+	char op[32];
+	json_t *args;
+
+	r->s = s;
+	snprintf(r->case_no, sizeof r->case_no, "%s", str(c, "case_no"));
+	snprintf(r->label, sizeof r->label, "%s", label);
+	snprintf(op, sizeof op, "case.%s", action);
+	args = json_pack("{s:s, s:I}", "case", r->case_no, "version",
+	    num(c, "row_version"));
+	if (reason != NULL)
+		json_object_set_new(args, "reason", json_string(reason));
+	if (conn_request(s->con->conn, op, args, supervise_step_done, r) != 0) {
+		console_message(s->con, "未连接 citygridd, %s 未发出", label);
+		free(r);
+		return;
+	}
+	console_message(s->con, "%s %s…", r->case_no, label);
+}
+
+/* The reason for reject or rework; arg is the case id, twice, +1 rework. */
+static void
+supervise_reason_answer(struct console *con, const char *reason, void *arg)
+{
+	struct supervise *s = con->state;
+	intptr_t v = (intptr_t)arg;
+	int rework = (int)(v & 1);
+	const char *label = rework ? "返工" : "不予立案";
+	char id[32];
+	json_t *c;
+
+	if (reason == NULL || *reason == '\0') {
+		console_message(con, "%s已取消", label);
+		return;
+	}
+	snprintf(id, sizeof id, "%lld", (long long)(v >> 1));
+	if ((c = json_object_get(s->open, id)) == NULL) {
+		console_message(con, "案卷已不在列表中, %s未发出", label);
+		return;
+	}
+	supervise_send(s, c, rework ? "rework" : "reject", label, reason);
+}
+
+static int
+supervise_is(json_t *c, int checked)
+{
+	return (strcmp(str(c, "state"), "checked") == 0) == checked;
+}
+
+/* The supervisor's four steps on the selected case. */
+static int
+supervise_case_action(struct supervise *s, json_t *c, int a)
+{
+	char q[128];
+	int rework = a == ACT_REWORK;
+
+	if (c == NULL) {
+		console_message(s->con, "没有选中的案卷");
+		return 1;
+	}
+	if (supervise_is(c, a == ACT_CLOSE || a == ACT_REWORK) == 0) {
+		console_message(s->con, "%s 是%s, 不能%s", str(c, "case_no"),
+		    str(c, "state_name"), keymap_actions[a].help);
+		return 1;
+	}
+	switch (a) {
+	case ACT_FILE: supervise_send(s, c, "file", "立案", NULL); return 1;
+	case ACT_CLOSE: supervise_send(s, c, "close", "结案", NULL); return 1;
+	default:
+		snprintf(q, sizeof q, "%s %s, 理由: ", rework ? "返工" : "不予立案",
+		    str(c, "case_no"));
+		s->con->prompt = prompt_new(q, supervise_reason_answer,
+		    (void *)(intptr_t)(num(c, "id") * 2 + rework));
+		return 1;
+	}
+}
+
+static int
+supervise_map_action(struct supervise *s, int a)
+{
+	json_t *sel = supervise_selected(s), *p = NULL;
+	char id[32];
+
+	switch (a) {
+	case ACT_LEFT: map_pan(s->map, -1, 0); return 1;
+	case ACT_RIGHT: map_pan(s->map, 1, 0); return 1;
+	case ACT_UP: map_pan(s->map, 0, 1); return 1;
+	case ACT_DOWN: map_pan(s->map, 0, -1); return 1;
+	case ACT_ZOOM_IN: map_zoom(s->map, 1); return 1;
+	case ACT_ZOOM_OUT: map_zoom(s->map, -1); return 1;
+	case ACT_CENTER:
+		if (sel != NULL) {
+			snprintf(id, sizeof id, "%lld", (long long)num(sel, "id"));
+			p = json_object_get(s->pos, id);
+		}
+		if (p == NULL)
+			console_message(s->con, "所选案卷没有位置");
+		else
+			map_center(s->map, json_number_value(json_array_get(p, 0)),
+			    json_number_value(json_array_get(p, 1)));
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int
+supervise_action(struct console *con, void *arg, int a)
+{
+	struct supervise *s = arg;
+	int page = s->list.height > 1 ? s->list.height - 1 : 1;
+
+	if (a == ACT_MAP) {
+		s->map_mode = !s->map_mode;
+		console_message(con, s->map_mode ? "地图: hjkl 或方向键平移, +/- 缩放, . 居中, m 返回" :
+		    "回到列表");
+		return 1;
+	}
+	if ((s->map_mode || a == ACT_ZOOM_IN || a == ACT_ZOOM_OUT ||
+	    a == ACT_CENTER || a == ACT_LEFT || a == ACT_RIGHT) &&
+	    supervise_map_action(s, a))
+		return 1;
+	switch (a) {
+	case ACT_DOWN: list_move(&s->list, 1); return 1;
+	case ACT_UP: list_move(&s->list, -1); return 1;
+	case ACT_PAGE_DOWN: list_move(&s->list, page); return 1;
+	case ACT_PAGE_UP: list_move(&s->list, -page); return 1;
+	case ACT_FIRST: list_goto(&s->list, 0); return 1;
+	case ACT_LAST: list_goto(&s->list, s->list.nrows - 1); return 1;
+	case ACT_ALARMS: s->pane_alarms = !s->pane_alarms; return 1;
+	case ACT_REFRESH:
+		supervise_reload(s);
+		console_message(con, "重新读取列表");
+		return 1;
+	case ACT_FILE: case ACT_REJECT: case ACT_CLOSE: case ACT_REWORK:
+		return supervise_case_action(s, supervise_selected(s), a);
+	default:
+		return 0;
+	}
+}
+
+static void
+supervise_tick(struct console *con, void *arg)
+{
+	console_dirty(con);
+}
+
+static void *
+supervise_open(struct console *con)
+{
+	struct supervise *s = xcalloc(1, sizeof *s);
+	static const double box[] = {
+		DISTRICT_W, DISTRICT_S, DISTRICT_E, DISTRICT_S, DISTRICT_E,
+		DISTRICT_N, DISTRICT_W, DISTRICT_N, DISTRICT_W, DISTRICT_S
+	};
+
+	s->con = con;
+	s->rows = json_array();
+	s->open = json_object();
+	s->pos = json_object();
+	s->names = json_object();
+	s->feed = json_array();
+	s->alarms = json_array();
+	s->posq = json_array();
+	s->map = map_new(DISTRICT_W, DISTRICT_S, DISTRICT_E, DISTRICT_N);
+	map_add_line(s->map, MAP_DISTRICT, box, 5);
+	list_init(&s->list, supervise_cols, COL_COUNT);
+	return s;
+}
+
+static void
+supervise_close(void *arg)
+{
+	struct supervise *s = arg;
+
+	map_free(s->map);
+	json_decref(s->rows);
+	json_decref(s->open);
+	json_decref(s->pos);
+	json_decref(s->names);
+	json_decref(s->feed);
+	json_decref(s->alarms);
+	json_decref(s->posq);
+	free(s);
+}
+
+const struct view view_supervise = {
+	.name = "supervise",
+	.role = "supervisor",
+	.title = "监督指挥",
+	.actions = supervise_actions,
+	.open = supervise_open,
+	.close = supervise_close,
+	.up = supervise_up,
+	.event = supervise_event,
+	.action = supervise_action,
+	.draw = supervise_draw,
+	.tick = supervise_tick,
+};
