@@ -38,13 +38,15 @@ DEB_PACKAGES = build-essential pkg-config \
 	libncurses-dev libpq-dev libevent-dev libserialport-dev \
 	libiniparser-dev libjansson-dev libcmocka-dev \
 	postgresql-15 postgresql-15-postgis-3 postgresql-15-pgtap \
-	tmux socat mandoc jq
+	tmux socat mandoc jq unicode-data
 
 LIB_SRCS = $(wildcard lib/*.c)
 LIB_OBJS = $(LIB_SRCS:.c=.o)
 DAEMON_SRCS = $(wildcard daemon/*.c)
 DAEMON_OBJS = $(DAEMON_SRCS:.c=.o)
-CONSOLE_SRCS = $(wildcard console/*.c)
+# console/pinyin-table.c is generated (not committed): see below.
+CONSOLE_SRCS = $(sort $(wildcard console/*.c) console/pinyin-table.c)
+UNIHAN_READINGS = /usr/share/unicode/Unihan_Readings.txt.bz2
 CONSOLE_OBJS = $(CONSOLE_SRCS:.c=.o)
 UNIT_SRCS = $(wildcard tests/unit/test-*.c)
 UNIT_BINS = $(UNIT_SRCS:.c=)
@@ -64,6 +66,10 @@ $(CONSOLE_OBJS): CFLAGS += $(CONSOLE_CFLAGS)
 
 daemon/citygridd: $(DAEMON_OBJS) lib/libcg.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(DAEMON_OBJS) lib/libcg.a $(DAEMON_LIBS)
+
+# The seat console's pinyin initials, from Debian's unicode-data.
+console/pinyin-table.c: console/pinyin-gen.sh $(UNIHAN_READINGS)
+	sh console/pinyin-gen.sh $(UNIHAN_READINGS) >$@.tmp && mv $@.tmp $@
 
 console/citygrid: $(CONSOLE_OBJS) lib/libcg.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CONSOLE_OBJS) lib/libcg.a $(CONSOLE_LIBS)
@@ -119,9 +125,9 @@ FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -std=c11 -D_GNU_SOURCE -Ilib
-FUZZ_TARGETS = cradle nmea
-FUZZ_LIBS_cradle = lib/cradle.c
-FUZZ_LIBS_nmea = lib/nmea.c lib/xmalloc.c lib/log.c
+FUZZ_TARGETS = cradle nmea proto
+FUZZ_LIBS = lib/cradle.c lib/nmea.c lib/proto.c lib/xmalloc.c lib/log.c \
+	$(shell $(PKG_CONFIG) --cflags --libs jansson)
 
 fuzz:
 	@mkdir -p var/fuzz
@@ -131,8 +137,7 @@ fuzz:
 		echo "fuzz: $(FUZZ_CC) cannot build with libFuzzer;" \
 		    "on Debian: apt-get install clang libclang-rt-14-dev" >&2; exit 1; }
 	@set -e; for t in $(FUZZ_TARGETS); do \
-		case $$t in cradle) libs="$(FUZZ_LIBS_cradle)" ;; nmea) libs="$(FUZZ_LIBS_nmea)" ;; esac; \
-		$(FUZZ_CC) $(FUZZ_CFLAGS) -o var/fuzz/fuzz-$$t tests/fuzz/fuzz-$$t.c $$libs; \
+		$(FUZZ_CC) $(FUZZ_CFLAGS) -o var/fuzz/fuzz-$$t tests/fuzz/fuzz-$$t.c $(FUZZ_LIBS); \
 		mkdir -p var/fuzz/corpus-$$t; \
 		echo "fuzz-$$t: $(FUZZ_TIME) s"; \
 		var/fuzz/fuzz-$$t -max_total_time=$(FUZZ_TIME) -print_final_stats=1 \
@@ -183,4 +188,4 @@ install: all
 
 clean:
 	rm -f lib/*.o lib/*.d lib/libcg.a daemon/*.o daemon/*.d console/*.o console/*.d \
-		$(PROGS) $(UNIT_BINS) tests/bench/bench-daemon lib/*.gcda lib/*.gcno *.gcov lib/*.gcov
+		console/pinyin-table.c $(PROGS) $(UNIT_BINS) tests/bench/bench-daemon lib/*.gcda lib/*.gcno *.gcov lib/*.gcov
