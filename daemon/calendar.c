@@ -116,8 +116,8 @@ calendar_status(void)
 
 	if (cal != NULL)
 		worktime_periods(cal, periods, sizeof periods);
-	return json_pack("{s:b, s:s, s:O}", "loaded", cal != NULL, "periods",
-	    periods, "unpublished", unpublished ? unpublished : json_array());
+	return json_pack("{s:b, s:s, s:o}", "loaded", cal != NULL, "periods",
+	    periods, "unpublished", unpublished ? json_incref(unpublished) : json_array());
 }
 
 void

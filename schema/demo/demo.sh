@@ -49,13 +49,28 @@ if [ "$($db psql -At -c "SELECT count(*) FROM cases WHERE client_ref LIKE 'demo-
 		echo "demo cases: run make demo as root to make them (it acts as the demo operators)"
 	fi
 fi
+# The consoles: a tmux session with one window per role, each as its
+# demo operator, and one watching every step with the CLI.
+session=citygrid-demo
+keys="CITYGRID_KEYMAPS=$top/keymaps"
+if command -v tmux >/dev/null && [ "$(id -u)" = 0 ] && ! tmux has-session -t $session 2>/dev/null; then
+	tmux new-session -d -s $session -n 受理 -x 200 -y 50 \
+	    "runuser -u seat1 -- env $keys $run/citygrid -S $socket seat; sh"
+	tmux new-window -t $session -n 派遣 "runuser -u disp1 -- env $keys $run/citygrid -S $socket dispatch; sh"
+	tmux new-window -t $session -n 监督指挥 "runuser -u super1 -- env $keys $run/citygrid -S $socket supervise; sh"
+	tmux new-window -t $session -n 环卫 "runuser -u huanwei1 -- env $keys $run/citygrid -S $socket dept; sh"
+	tmux new-window -t $session -n 推送 "$run/citygrid -S $socket watch"
+	tmux select-window -t $session:0
+fi
 cat <<MSG
 
 citygrid demo: 北京市东城区, citygridd on $socket
-  $run/citygrid -S $socket case list --open
-  runuser -u disp1 -- $run/citygrid -S $socket case list --state filed
-  $run/citygrid -S $socket watch
-  runuser -u disp1 -- env CITYGRID_KEYMAPS=$top/keymaps $run/citygrid -S $socket dispatch
-The seat, supervise and dept consoles are not built yet.
-Stop: kill \$(cat var/demo/citygridd.pid); schema/citygrid-db stop
+  consoles:  tmux attach -t $session   (one window per role: 受理 派遣 监督指挥 环卫 推送)
+  commands:  $run/citygrid -S $socket case list --open
+             runuser -u disp1 -- $run/citygrid -S $socket case list --state filed
+             $run/citygrid -S $socket watch
+Stop: tmux kill-session -t $session; kill \$(cat var/demo/citygridd.pid); schema/citygrid-db stop
 MSG
+if [ -t 0 ] && [ -t 1 ] && [ -z "${TMUX:-}" ] && tmux has-session -t $session 2>/dev/null; then
+	exec tmux attach -t $session
+fi
