@@ -474,10 +474,10 @@ wf_task_close(struct wf_req *w, json_t *effects, const char *kind)
 		    "confirmed 或 not_found" : "passed 或 failed");
 		return -1;
 	}
-	json_object_set_new(effects, "task_close", json_pack("{s:s, s:s, s:s, s:O}",
+	json_object_set_new(effects, "task_close", json_pack("{s:s, s:s, s:s, s:o}",
 	    "kind", kind, "result", result, "note",
 	    arg_str(args, "note") ? arg_str(args, "note") : "",
-	    "photos", json_is_array(photos) ? photos : json_array()));
+	    "photos", json_is_array(photos) ? json_incref(photos) : json_array()));
 	return 0;
 }
 
