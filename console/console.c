@@ -16,7 +16,7 @@
 
 #define CONSOLE_TICK 15		/* seconds between countdown redraws */
 
-static const struct view *const console_views[] = { &view_dispatch, &view_supervise };
+static const struct view *const console_views[] = { &view_dispatch, &view_dept, &view_supervise };
 
 struct console_wins {
 	WINDOW	*title, *main, *status;
@@ -68,7 +68,10 @@ console_draw(struct console *con)
 
 	console_layout();
 	snprintf(title, sizeof title, " citygrid %s", con->view->title);
-	con->view->draw(con, con->state, wins.main);
+	if (con->detail != NULL)
+		detail_draw(con->detail, wins.main);
+	else
+		con->view->draw(con, con->state, wins.main);
 	status_draw_title(con->status, wins.title, con, title);
 	werase(wins.status);
 	if (con->prompt != NULL)
@@ -103,6 +106,8 @@ console_event_cb(struct conn *conn, json_t *ev, void *arg)
 	struct console *con = arg;
 
 	con->view->event(con, con->state, ev);
+	if (con->detail != NULL)
+		detail_event(con->detail, ev);
 }
 
 static void
@@ -130,6 +135,7 @@ static void
 console_key(struct console *con, wint_t wc, int fn)
 {
 	int key = fn ? (int)wc | KEYMAP_FN : (int)wc;
+	struct prompt *p;
 	enum keymap_action a;
 
 	if (fn && wc == KEY_RESIZE) {
@@ -142,10 +148,18 @@ console_key(struct console *con, wint_t wc, int fn)
 		con->help = 0;
 		return;
 	}
-	if (con->prompt != NULL) {
-		if (prompt_key(con, con->prompt, wc, fn) == 0) {
-			prompt_free(con->prompt);
-			con->prompt = NULL;
+	if ((p = con->prompt) != NULL) {
+		if (prompt_key(con, p, wc, fn) == 0) {
+			if (con->prompt == p)	/* else the answer asked again */
+				con->prompt = NULL;
+			prompt_free(p);
+		}
+		return;
+	}
+	if (con->detail != NULL) {
+		if (detail_key(con, con->detail, key) == 0) {
+			detail_free(con->detail);
+			con->detail = NULL;
 		}
 		return;
 	}
@@ -256,6 +270,7 @@ console_main(const char *name, const char *socket)
 	for (i = 0; i < 6; i++)
 		event_free(evs[i]);
 	prompt_free(con.prompt);
+	detail_free(con.detail);
 	tty_stop();
 	event_base_free(con.base);
 	status_free(con.status);

@@ -24,6 +24,7 @@ struct console {
 	struct keymap		*keymap;
 	struct status		*status;
 	struct prompt		*prompt;	/* a one-line question, or NULL */
+	struct detail		*detail;	/* a case's pane over the view, or NULL */
 	int			 help;		/* the ? overlay is up */
 	int			 dirty;		/* redraw after this turn */
 	int			 quit;
@@ -146,6 +147,13 @@ enum keymap_action {
 	ACT_APPROVE,
 	ACT_DENY,
 	ACT_URGE,
+	/* dept */
+	ACT_ACCEPT,
+	ACT_RETURN,
+	ACT_EXTEND,
+	ACT_POSTPONE,
+	ACT_FEEDBACK,
+	ACT_DETAIL,
 	/* supervise */
 	ACT_FILE,
 	ACT_REJECT,
@@ -176,6 +184,18 @@ void	 keymap_help_draw(const struct keymap *, const enum keymap_action *,
 
 /* view-dispatch.c */
 extern const struct view view_dispatch;
+
+/* view-dept.c */
+extern const struct view view_dept;
+
+/* widget-detail.c: one case's every field, stages and log, scrolled. */
+struct detail;
+void	 detail_open(struct console *, const char *);
+void	 detail_free(struct detail *);
+const char *detail_case(const struct detail *);
+void	 detail_event(struct detail *, json_t *);
+int	 detail_key(struct console *, struct detail *, int);
+void	 detail_draw(struct detail *, WINDOW *);
 
 /* view-supervise.c */
 extern const struct view view_supervise;

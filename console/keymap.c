@@ -38,6 +38,13 @@ const struct keymap_entry keymap_actions[ACT_COUNT] = {
 	[ACT_APPROVE] =		{ "approve", "批准所选的延期或缓办申请" },
 	[ACT_DENY] =		{ "deny", "驳回所选的延期或缓办申请 (需填理由)" },
 	[ACT_URGE] =		{ "urge", "督办所选案卷" },
+	/* dept */
+	[ACT_ACCEPT] =		{ "accept", "接收派来的案卷, 开始处置" },
+	[ACT_RETURN] =		{ "return", "回退: 不属本部门 (需填原因)" },
+	[ACT_EXTEND] =		{ "extend", "申请延期 (需填时长和理由)" },
+	[ACT_POSTPONE] =	{ "postpone", "申请缓办 (需填理由)" },
+	[ACT_FEEDBACK] =	{ "feedback", "处置反馈 (需填处置结果, 可列照片)" },
+	[ACT_DETAIL] =		{ "detail", "所选案卷的详情: 字段、时限和日志" },
 	/* supervise */
 	[ACT_FILE] =		{ "file", "立案: 所选的上报或已核实案卷" },
 	[ACT_REJECT] =		{ "reject", "不予立案 (需填理由)" },

@@ -34,7 +34,7 @@ static const struct list_col dispatch_cols[COL_COUNT] = {
 };
 
 static const enum keymap_action dispatch_actions[] = {
-	ACT_DISPATCH, ACT_APPROVE, ACT_DENY, ACT_URGE, ACT_REFRESH,
+	ACT_DISPATCH, ACT_APPROVE, ACT_DENY, ACT_URGE, ACT_DETAIL, ACT_REFRESH,
 	ACT_DOWN, ACT_UP, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_FIRST, ACT_LAST,
 	ACT_REDRAW, ACT_HELP, ACT_QUIT, ACT_NONE
 };
@@ -495,6 +495,7 @@ dispatch_action(struct console *con, void *arg, int a)
 	case ACT_DISPATCH: dispatch_step(d, c, "dispatch", "派遣", NULL); return 1;
 	case ACT_APPROVE: dispatch_step(d, c, "approve", "批准", NULL); return 1;
 	case ACT_URGE: dispatch_step(d, c, "urge", "督办", NULL); return 1;
+	case ACT_DETAIL: detail_open(con, str(c, "case_no")); return 1;
 	case ACT_DENY:
 		snprintf(q, sizeof q, "驳回 %s 的%s, 理由: ", str(c, "case_no"),
 		    str(c, "state_name"));
