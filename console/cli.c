@@ -211,6 +211,13 @@ const struct cli_entry cli_table[] = {
 		{ "LON", "lon", CLI_NUMBER, CLI_POS | CLI_REQ, NULL, NULL, "经度 (CGCS2000)" },
 		{ "LAT", "lat", CLI_NUMBER, CLI_POS | CLI_REQ, NULL, NULL, "纬度" },
 		OPT_END } },
+	{ .noun = "geo", .verb = "outline", .op = "geo.outline", .label = "轮廓",
+	  .roles = "所有操作员", .help = "区划或网格的轮廓 (GeoJSON), 供地图和 GIS 使用",
+	  .print = NULL,	/* GeoJSON for programs */
+	  .opts = (const struct cli_opt[]){
+		{ "level", "level", CLI_STRING, 0, "district|street|community|grid", "street", "哪一级" },
+		{ "within", "within", CLI_STRING, 0, "CODE", NULL, "只要这个代码前缀之下的" },
+		OPT_END } },
 	{ .noun = "class", .verb = "list", .op = "class.list", .label = "类别",
 	  .roles = "所有操作员", .help = "部件和事件类别, 带默认处置部门和处置时限",
 	  .print = cli_class_list_print,
@@ -548,7 +555,7 @@ cli_run(const struct cli_entry *e, json_t *args, const char *socket, int json)
 	    CLIENT_TIMEOUT, &err)) == NULL)
 		rc = cli_error(&err);
 	else {
-		if (json)
+		if (json || e->print == NULL)	/* data for programs: JSON only */
 			cli_print_json(result, 1);
 		else
 			e->print(result);

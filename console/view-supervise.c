@@ -14,10 +14,9 @@
  *    open case is read once with case.show (a few at a time); pushed
  *    cases carry theirs.
  *
- * The daemon gives no grid outlines yet.  supervise_outlines() asks for
- * "geo.outline" and draws what comes back (GeoJSON: a "district"
- * geometry and "grids", each {code, geometry}); until the daemon has the
- * operation, E_UNKNOWN_OP leaves the district's bounding box.
+ * supervise_outlines() asks the daemon for the outlines (geo.outline:
+ * the district and its streets, then each street's grids) and draws
+ * them; a daemon without the operation leaves the district's bounding box.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -324,22 +323,36 @@ supervise_watch_done(json_t *result, const struct conn_error *err, void *arg)
  * The seam for the daemon's outlines: a "district" geometry and "grids"
  * [{code, geometry}], GeoJSON in CGCS2000, simplified for the screen.
  */
+static void supervise_outlines_done(json_t *, const struct conn_error *, void *);
+
+/*
+ * The district and its streets come first; then each street's grids,
+ * one request a street, so that every answer fits in a frame.
+ */
 static void
 supervise_outlines_done(json_t *result, const struct conn_error *err, void *arg)
 {
 	struct supervise *s = arg;
 	json_t *g;
 	size_t i;
+	int streets;
 
 	if (result == NULL)
-		return;		/* E_UNKNOWN_OP: the bounding box stays */
-	if (json_object_get(result, "district") != NULL) {
+		return;		/* an older daemon: the bounding box stays */
+	streets = strcmp(str(result, "level"), "street") == 0;
+	if (streets) {
 		map_clear_lines(s->map, MAP_DISTRICT);
+		map_clear_lines(s->map, MAP_GRID);
 		map_add_geojson(s->map, MAP_DISTRICT, json_object_get(result, "district"));
 	}
-	map_clear_lines(s->map, MAP_GRID);
-	json_array_foreach(json_object_get(result, "grids"), i, g)
-		map_add_geojson(s->map, MAP_GRID, json_object_get(g, "geometry"));
+	json_array_foreach(json_object_get(result, "outlines"), i, g) {
+		map_add_geojson(s->map, streets ? MAP_DISTRICT : MAP_GRID,
+		    json_object_get(g, "geometry"));
+		if (streets)
+			conn_request(s->con->conn, "geo.outline", json_pack("{s:s, s:s}",
+			    "level", "grid", "within", str(g, "code")),
+			    supervise_outlines_done, s);
+	}
 	console_dirty(s->con);
 }
 
@@ -347,7 +360,7 @@ static void
 supervise_outlines(struct supervise *s)
 {
 	conn_request(s->con->conn, "geo.outline", json_pack("{s:s}", "level",
-	    "grid"), supervise_outlines_done, s);
+	    "street"), supervise_outlines_done, s);
 }
 
 /* Connected, or again: watch first, then read, so nothing falls between. */

@@ -97,18 +97,21 @@ client_send(struct client *c, json_t *msg)
 {
 	char *frame;
 	size_t len;
+	json_int_t id;
 
 	if (c->dead) {
 		json_decref(msg);
 		return;
 	}
 	frame = proto_encode(msg, PROTO_FRAME_MAX, &len);
-	json_decref(msg);
-	if (frame == NULL) {
-		msg = proto_reply_error(0, PE_TOOBIG, "回复超过 %d 字节", PROTO_FRAME_MAX);
-		frame = proto_encode(msg, PROTO_FRAME_MAX, &len);
+	if (frame == NULL) {	/* too big: the request still gets its answer */
+		id = json_integer_value(json_object_get(msg, "id"));
 		json_decref(msg);
+		msg = proto_reply_error(id, PE_TOOBIG, "回复超过 %d 字节, 请缩小范围",
+		    PROTO_FRAME_MAX);
+		frame = proto_encode(msg, PROTO_FRAME_MAX, &len);
 	}
+	json_decref(msg);
 	evbuffer_add(bufferevent_get_output(c->bev), frame, len);
 	free(frame);
 	if (client_pending(c) > (size_t)cfg.client_hard_limit) {

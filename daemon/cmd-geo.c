@@ -32,6 +32,19 @@ static const char geo_at_sql[] =
     "  ORDER BY a.geom <-> ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4490) LIMIT 1) AS nearest"
     " FROM cg_locate($1::float8, $2::float8) l";
 
+/* Outlines simplified for drawing; grids a street at a time fit a frame. */
+static const char geo_outline_sql[] =
+    "SELECT (SELECT ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.0002), 5)::json"
+    "  FROM division WHERE level = 'district' ORDER BY code LIMIT 1) AS district,"
+    " $1::text AS level,"
+    " coalesce((SELECT json_agg(json_build_object('code', s.code, 'name', s.name,"
+    "   'geometry', ST_AsGeoJSON(ST_SimplifyPreserveTopology(s.geom, 0.0001), 5)::json)"
+    "   ORDER BY s.code)"
+    "  FROM (SELECT code, name, geom FROM division WHERE level = $1 AND code LIKE $2 || '%'"
+    "   UNION ALL SELECT code, '' AS name, geom FROM grid WHERE $1 = 'grid'"
+    "   AND code LIKE $2 || '%'"
+    "   AND (termination_date IS NULL OR termination_date > current_date)) s), '[]') AS outlines";
+
 static const char class_list_sql[] =
     "SELECT k.kind, k.code, k.name, k.major, k.major_name, d.code AS department,"
     " d.name AS department_name, f.code AS condition, f.condition AS condition_text,"
@@ -88,6 +101,32 @@ cmd_geo_at(struct client *c, uint64_t id, json_t *args)
 	params[1] = y;
 	r->p1 = xstrdup("该位置所在的网格");
 	cmd_query(r, geo_at_sql, 2, params, cmd_row_done);
+}
+
+/* geo.outline {level, within}: outlines as GeoJSON for maps. */
+void
+cmd_geo_outline(struct client *c, uint64_t id, json_t *args)
+{
+	static const char *const levels[] = { "district", "street", "community", "grid", NULL };
+	struct cmd_req *r = cmd_req_new(c, id, args);
+	const char *params[2], *level = arg_str(args, "level"), *within = arg_str(args, "within");
+	int i;
+
+	if (level == NULL)
+		level = "street";
+	for (i = 0; levels[i] != NULL && strcmp(levels[i], level) != 0; i++)
+		;
+	if (levels[i] == NULL) {
+		cmd_req_error(r, PE_INVALID, "level 须为 district, street, community 或 grid");
+		return;
+	}
+	if (within != NULL && strspn(within, "0123456789") != strlen(within)) {
+		cmd_req_error(r, PE_INVALID, "within 须为区划或网格代码的前缀: %s", within);
+		return;
+	}
+	params[0] = level;
+	params[1] = within != NULL ? within : "";
+	cmd_query(r, geo_outline_sql, 2, params, cmd_row_done);
 }
 
 /* class.list {kind}: the classes of the deployment's standard. */

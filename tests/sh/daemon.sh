@@ -23,6 +23,7 @@ wait $a; ra=$?
 wait $b; rb=$?
 check "of two dispatches at once exactly one succeeds" test "$(( (ra == 0) + (rb == 0) ))" -eq 1
 check "the other gets E_CONFLICT (exit 75)" test "$(( (ra == 75) + (rb == 75) ))" -eq 1
+cat "$cg_run/a.out" "$cg_run/b.out" | sed "s/^/# /"
 check "and is told who changed the case and when" sh -c \
     "cat '$cg_run/a.out' '$cg_run/b.out' | grep -q '已于 20[0-9-]* [0-9:]* 被 .* 修改'"
 check "the case was dispatched once" test \
@@ -54,6 +55,13 @@ as seat1 geo at 116.30 39.90 >/dev/null 2>&1
 check "geo at outside the district: not found (66)" test $? -eq 66
 check "class list gives the 54 event classes of CJ/T 214-2007" test \
     "$(as seat1 --json class list --kind event | grep -c '"code"')" -eq 54
+
+outline=$(as super1 --json geo outline --level street 2>/dev/null || true)
+check "geo.outline gives the district and its 17 streets" test \
+    "$(printf '%s' "$outline" | grep -c '"code": *"110101[0-9]*"')" -eq 17
+grids=$(as super1 --json geo outline --level grid --within 110101001 2>/dev/null | grep -c '"code": *"110101001[0-9]*"')
+check "and a street's grids, all of them" test "$grids" -eq \
+    "$(sql "SELECT count(*) FROM grid WHERE code LIKE '110101001%'")"
 
 # SIGHUP: a reloadable key is applied, a restart key refuses the reload.
 printf '[worktime]\nwarn_share = 0.5\n' >>"$cg_conf"
