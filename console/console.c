@@ -16,7 +16,7 @@
 
 #define CONSOLE_TICK 15		/* seconds between countdown redraws */
 
-static const struct view *const console_views[] = { &view_dispatch, &view_dept, &view_supervise };
+static const struct view *const console_views[] = { &view_dispatch, &view_dept, &view_supervise, &view_seat };
 
 struct console_wins {
 	WINDOW	*title, *main, *status;
@@ -163,6 +163,8 @@ console_key(struct console *con, wint_t wc, int fn)
 		}
 		return;
 	}
+	if (con->view->key != NULL && con->view->key(con, con->state, wc, fn))
+		return;
 	if ((a = keymap_lookup(con->keymap, key)) == ACT_NONE) {
 		char name[32];
 

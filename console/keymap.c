@@ -57,6 +57,15 @@ const struct keymap_entry keymap_actions[ACT_COUNT] = {
 	[ACT_ZOOM_IN] =		{ "zoom-in", "地图放大" },
 	[ACT_ZOOM_OUT] =	{ "zoom-out", "地图缩小" },
 	[ACT_CENTER] =		{ "center", "地图以所选案卷为中心" },
+	/* seat */
+	[ACT_REPORT] =		{ "report", "登记热线来电: 打开新案卷表单" },
+	[ACT_VERIFY] =		{ "verify", "派核实任务给网格的监督员" },
+	[ACT_VERIFY_OK] =	{ "verify-ok", "记录核实结果: 属实" },
+	[ACT_VERIFY_NO] =	{ "verify-no", "记录核实结果: 不属实" },
+	[ACT_CHECK] =		{ "check", "派核查任务给网格的监督员" },
+	[ACT_CHECK_OK] =	{ "check-ok", "记录核查结果: 通过" },
+	[ACT_CHECK_NO] =	{ "check-no", "记录核查结果: 未通过" },
+	[ACT_MERGE] =		{ "merge", "合并到另一案卷 (需填案卷号)" },
 };
 
 static const struct keymap_name {
