@@ -109,6 +109,46 @@ void	 list_set_rows(struct list *, int);
 void	 list_move(struct list *, int);
 void	 list_goto(struct list *, int);
 void	 list_draw(struct list *, WINDOW *, list_cell_cb, void *);
+int	 list_action(struct list *, int);
+
+/*
+ * caselist.c: a console's list of cases, read with case.list and kept
+ * by pushes: the sort, the time left, the calendar, the batched reload.
+ */
+struct case_list_kind {
+	const char	*states;	/* "filed,returned": asked for and kept */
+	int		 limit;		/* case.list's */
+	int		 flags;
+#define CASE_LIST_OPEN		0x1	/* open cases only */
+#define CASE_LIST_DEADLINE_FIRST 0x2	/* by deadline, then urgent */
+#define CASE_LIST_ANNOUNCE	0x4	/* "新到: ..." for a new case */
+	const char *const *kept;	/* a push lacks, kept; NULL-ended */
+};
+struct case_list {
+	struct console		*con;
+	const struct case_list_kind *kind;
+	json_t			*rows;		/* cases, in order */
+	struct list		 list;
+	struct worktime_calendar *cal;		/* for the time left */
+	struct event		*reload_ev;	/* a coalesced case.list */
+	int			 loading;	/* a case.list is out */
+	int			 again;		/* and another is wanted */
+	char			 cell[64];	/* the time left being drawn */
+};
+void	 case_list_init(struct case_list *, struct console *,
+	    const struct case_list_kind *, const struct list_col *, int);
+void	 case_list_free(struct case_list *);
+void	 case_list_up(struct case_list *);
+void	 case_list_watch(struct case_list *, const char *, const char *);
+void	 case_list_reload(struct case_list *);
+void	 case_list_event(struct case_list *, json_t *);
+int	 case_list_action(struct case_list *, int);
+json_t	*case_list_find(struct case_list *, json_int_t);
+json_t	*case_list_selected(struct case_list *);
+const char *case_list_left(struct case_list *, json_t *, attr_t *);
+void	 case_rows_sort(json_t *, struct list *, json_t **, size_t, int);
+void	 case_step(struct console *, json_t *, const char *, const char *,
+	    json_t *);
 
 /* widget-status.c: the title, the disconnected banner, the status line. */
 struct status;

@@ -58,19 +58,22 @@ static const struct seat_step {
 	{ ACT_CHECK_NO, "case.checked", "核查未通过", "failed" },
 };
 
+static const char *const seat_kept[] = { "warn_at", NULL };
+static const struct case_list_kind seat_kind = {
+	.states = SEAT_STATES,
+	.limit = SEAT_LIMIT,
+	.flags = CASE_LIST_OPEN,
+	.kept = seat_kept,
+};
+
 struct seat {
 	struct console		*con;
-	json_t			*rows;		/* cases, in order */
-	struct list		 list;
-	struct worktime_calendar *cal;
-	struct event		*reload_ev;	/* a coalesced case.list */
-	int			 loading, again;
+	struct case_list	 cl;		/* the queue, kept */
 	json_t			*classes;	/* class.list */
 	struct form		*form;		/* the new report, or NULL */
 	char			 dup_case[32];	/* just registered, and */
 	char			 dup_of[32];	/* the case it may repeat */
 	unsigned		 serial;	/* for client_ref */
-	char			 cell[64];
 };
 
 struct seat_req {
@@ -91,154 +94,6 @@ static json_int_t
 num(json_t *o, const char *key)
 {
 	return json_integer_value(json_object_get(o, key));
-}
-
-static int
-seat_wanted(json_t *c)
-{
-	static const char *const states[] = { "reported", "verifying",
-	    "verified", "handled", "checking" };
-	size_t i;
-
-	if (!json_is_true(json_object_get(c, "open")))
-		return 0;
-	for (i = 0; i < sizeof states / sizeof states[0]; i++) {
-		if (strcmp(str(c, "state"), states[i]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* Urgent first, then the nearest deadline (none last), then the id. */
-static int
-seat_cmp(const void *a, const void *b)
-{
-	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	int ux = json_is_true(json_object_get(x, "urgent"));
-	int uy = json_is_true(json_object_get(y, "urgent"));
-	json_t *dx = json_object_get(x, "deadline"), *dy = json_object_get(y, "deadline");
-
-	if (ux != uy)
-		return uy - ux;
-	if (json_is_integer(dx) != json_is_integer(dy))
-		return json_is_integer(dx) ? -1 : 1;
-	if (json_is_integer(dx) && num(x, "deadline") != num(y, "deadline"))
-		return num(x, "deadline") < num(y, "deadline") ? -1 : 1;
-	return num(x, "id") < num(y, "id") ? -1 : num(x, "id") > num(y, "id");
-}
-
-static void
-seat_sort(struct seat *s)
-{
-	json_t *sel, **v;
-	size_t i, n = json_array_size(s->rows);
-	json_int_t sel_id = -1;
-
-	if (s->list.sel >= 0 && (sel = json_array_get(s->rows, (size_t)s->list.sel)))
-		sel_id = num(sel, "id");
-	v = xcalloc(n + 1, sizeof *v);
-	for (i = 0; i < n; i++)
-		v[i] = json_incref(json_array_get(s->rows, i));
-	qsort(v, n, sizeof *v, seat_cmp);
-	json_array_clear(s->rows);
-	for (i = 0; i < n; i++) {
-		if (num(v[i], "id") == sel_id)
-			s->list.sel = (int)i;
-		json_array_append_new(s->rows, v[i]);
-	}
-	free(v);
-	list_set_rows(&s->list, (int)n);
-	console_dirty(s->con);
-}
-
-static void seat_reload(struct seat *);
-
-static void
-seat_list_done(json_t *result, const struct conn_error *err, void *arg)
-{
-	struct seat *s = arg;
-	json_t *row;
-	size_t i;
-
-	s->loading = 0;
-	if (result == NULL) {
-		console_message(s->con, "读取列表失败: %s", err->message);
-		return;
-	}
-	json_array_clear(s->rows);
-	json_array_foreach(result, i, row) {
-		json_object_set_new(row, "open", json_true());
-		json_array_append(s->rows, row);
-	}
-	seat_sort(s);
-	if (s->again) {
-		s->again = 0;
-		seat_reload(s);
-	}
-}
-
-static void
-seat_reload(struct seat *s)
-{
-	if (s->loading) {
-		s->again = 1;
-		return;
-	}
-	if (conn_request(s->con->conn, "case.list", json_pack("{s:s, s:b, s:i}",
-	    "state", SEAT_STATES, "open", 1, "limit", SEAT_LIMIT),
-	    seat_list_done, s) == 0)
-		s->loading = 1;
-}
-
-static void
-seat_reload_cb(evutil_socket_t fd, short what, void *arg)
-{
-	seat_reload(arg);
-}
-
-static void
-seat_reload_soon(struct seat *s)
-{
-	struct timeval tv = { 0, 100000 };
-
-	if (!evtimer_pending(s->reload_ev, NULL))
-		evtimer_add(s->reload_ev, &tv);
-}
-
-static void
-seat_calendar_done(json_t *result, const struct conn_error *err, void *arg)
-{
-	struct seat *s = arg;
-	json_t *day;
-	char *cause;
-	size_t i;
-
-	json_array_foreach(result, i, day) {
-		if (worktime_add_day(s->cal, str(day, "day"),
-		    json_is_true(json_object_get(day, "off")), str(day, "name"),
-		    &cause) != 0)
-			free(cause);
-	}
-	console_dirty(s->con);
-}
-
-static void
-seat_calendar(struct seat *s)
-{
-	json_t *cal = json_object_get(conn_hello(s->con->conn), "calendar");
-	char *cause = NULL;
-	time_t now = time(NULL);
-	int year = gmtime(&now)->tm_year + 1900;
-
-	worktime_free(s->cal);
-	s->cal = worktime_create();
-	if (worktime_set_periods(s->cal, str(cal, "periods")[0] != '\0' ?
-	    str(cal, "periods") : WORKTIME_DEFAULT_PERIODS, &cause) != 0)
-		free(cause);
-	conn_request(s->con->conn, "calendar.show", json_pack("{s:i}", "year",
-	    year), seat_calendar_done, s);
-	conn_request(s->con->conn, "calendar.show", json_pack("{s:i}", "year",
-	    year + 1), seat_calendar_done, s);
 }
 
 static void
@@ -271,99 +126,18 @@ seat_up(struct console *con, void *arg)
 {
 	struct seat *s = arg;
 
-	seat_calendar(s);
 	conn_request(con->conn, "watch", json_pack("{s:s, s:s}", "scope", "role",
 	    "value", con->view->role), seat_reply_done, s);
 	conn_request(con->conn, "class.list", json_object(), seat_classes_done, s);
-	s->loading = 0;
-	s->again = 0;
-	seat_reload(s);
-}
-
-static json_int_t
-seat_find(struct seat *s, json_int_t id)
-{
-	json_t *row;
-	size_t i;
-
-	json_array_foreach(s->rows, i, row) {
-		if (num(row, "id") == id)
-			return (json_int_t)i;
-	}
-	return -1;
-}
-
-static void
-seat_case(struct seat *s, json_t *c)
-{
-	json_int_t i = seat_find(s, num(c, "id"));
-	json_t *old = i >= 0 ? json_array_get(s->rows, (size_t)i) : NULL, *row;
-
-	if (!seat_wanted(c)) {
-		if (old != NULL)
-			json_array_remove(s->rows, (size_t)i);
-		seat_sort(s);
-		return;
-	}
-	row = json_deep_copy(c);
-	if (old != NULL && num(old, "deadline") == num(c, "deadline") &&
-	    json_object_get(old, "warn_at") != NULL)
-		json_object_set(row, "warn_at", json_object_get(old, "warn_at"));
-	else
-		seat_reload_soon(s);
-	if (old == NULL)
-		json_array_append_new(s->rows, row);
-	else
-		json_array_set_new(s->rows, (size_t)i, row);
-	seat_sort(s);
+	case_list_up(&s->cl);
 }
 
 static void
 seat_event(struct console *con, void *arg, json_t *ev)
 {
 	struct seat *s = arg;
-	const char *name = str(ev, "event");
-	json_t *data = json_object_get(ev, "data");
 
-	if (strcmp(name, "case") == 0)
-		seat_case(s, data);
-	else if (strcmp(name, "resync") == 0)
-		seat_reload(s);
-	else if (strcmp(name, "db") == 0)
-		console_message(con, "数据库%s", json_is_true(json_object_get(data,
-		    "up")) ? "已恢复" : "不可用");
-	else if (strcmp(name, "alarm") == 0) {
-		console_message(con, "%s %s: %s阶段", str(data, "case_no"),
-		    cli_print_label(str(data, "alarm")),
-		    cli_print_label(str(data, "stage")));
-		seat_reload_soon(s);
-	}
-}
-
-/* Working time left, "3:25", or past the deadline, "超2:10". */
-static enum tty_colour
-seat_left(struct seat *s, json_t *c, char *buf, size_t len)
-{
-	int64_t now = (int64_t)time(NULL), dl = num(c, "deadline"), t;
-	json_t *warn = json_object_get(c, "warn_at");
-
-	if (!json_is_integer(json_object_get(c, "deadline"))) {
-		snprintf(buf, len, "-");
-		return TTY_NORMAL;
-	}
-	if (json_is_true(json_object_get(c, "paused"))) {
-		snprintf(buf, len, "暂停");
-		return TTY_NORMAL;
-	}
-	t = worktime_elapsed(s->cal, now < dl ? now : dl, now < dl ? dl : now,
-	    WORKTIME_WORK_HOUR, NULL, 0);
-	snprintf(buf, len, "%s%lld:%02lld", now < dl ? "" : "超",
-	    (long long)(t / 3600), (long long)(t / 60 % 60));
-	if (now >= dl)
-		return TTY_LATE;
-	if (json_is_integer(warn) && now >= json_integer_value(warn))
-		return TTY_WARN;
-	return TTY_OK;
+	case_list_event(&s->cl, ev);
 }
 
 static const char *
@@ -376,7 +150,7 @@ static const char *
 seat_cell(void *arg, int row, int col, attr_t *attr)
 {
 	struct seat *s = arg;
-	json_t *c = json_array_get(s->rows, (size_t)row);
+	json_t *c = json_array_get(s->cl.rows, (size_t)row);
 
 	switch ((enum seat_col)col) {
 	case COL_URGENT:
@@ -386,8 +160,7 @@ seat_cell(void *arg, int row, int col, attr_t *attr)
 	case COL_STATE:
 		return str(c, "state_name");
 	case COL_LEFT:
-		*attr = tty_attr(seat_left(s, c, s->cell, sizeof s->cell));
-		return s->cell;
+		return case_list_left(&s->cl, c, attr);
 	case COL_CLASS:
 		return str(c, "class_name");
 	case COL_SOURCE:
@@ -402,16 +175,10 @@ seat_cell(void *arg, int row, int col, attr_t *attr)
 	return NULL;
 }
 
-static json_t *
-seat_selected(struct seat *s)
-{
-	return s->list.sel < 0 ? NULL : json_array_get(s->rows, (size_t)s->list.sel);
-}
-
 static void
 seat_draw_detail(struct seat *s, WINDOW *w, int y, int lines)
 {
-	json_t *c = seat_selected(s);
+	json_t *c = case_list_selected(&s->cl);
 	char line[1024];
 	int cols = getmaxx(w);
 
@@ -423,7 +190,7 @@ seat_draw_detail(struct seat *s, WINDOW *w, int y, int lines)
 		return;
 	}
 	if (c == NULL) {
-		tty_put(w, y + 1, 0, cols, s->loading ? "读取中…" :
+		tty_put(w, y + 1, 0, cols, s->cl.loading ? "读取中…" :
 		    "没有待受理的案卷; 按 n 登记热线来电", A_NORMAL);
 		return;
 	}
@@ -453,7 +220,7 @@ seat_draw(struct console *con, void *arg, WINDOW *w)
 		detail = 0;
 	if ((lw = derwin(w, h - detail, getmaxx(w), 0, 0)) == NULL)
 		return;
-	list_draw(&s->list, lw, seat_cell, s);
+	list_draw(&s->cl.list, lw, seat_cell, s);
 	delwin(lw);
 	if (detail > 0)
 		seat_draw_detail(s, w, h - detail, detail);
@@ -505,18 +272,17 @@ static void
 seat_merge_answer(struct console *con, const char *target, void *arg)
 {
 	struct seat *s = con->state;
-	json_int_t i = seat_find(s, (json_int_t)(intptr_t)arg);
+	json_t *c = case_list_find(&s->cl, (json_int_t)(intptr_t)arg);
 
 	if (target == NULL || *target == '\0') {
 		console_message(con, "合并已取消");
 		return;
 	}
-	if (i < 0) {
+	if (c == NULL) {
 		console_message(con, "案卷已不在列表中, 合并未发出");
 		return;
 	}
-	seat_send(s, str(json_array_get(s->rows, (size_t)i), "case_no"),
-	    "case.merge", "合并", json_pack("{s:s}", "duplicate_of", target));
+	seat_send(s, str(c, "case_no"), "case.merge", "合并", json_pack("{s:s}", "duplicate_of", target));
 }
 
 /* The form was submitted: case.new answered. */
@@ -606,27 +372,15 @@ static int
 seat_action(struct console *con, void *arg, int a)
 {
 	struct seat *s = arg;
-	json_t *c = seat_selected(s);
+	json_t *c = case_list_selected(&s->cl);
 	char q[128];
-	int page = s->list.height > 1 ? s->list.height - 1 : 1;
 	size_t i;
 
-	switch ((enum keymap_action)a) {
-	case ACT_DOWN: list_move(&s->list, 1); return 1;
-	case ACT_UP: list_move(&s->list, -1); return 1;
-	case ACT_PAGE_DOWN: list_move(&s->list, page); return 1;
-	case ACT_PAGE_UP: list_move(&s->list, -page); return 1;
-	case ACT_FIRST: list_goto(&s->list, 0); return 1;
-	case ACT_LAST: list_goto(&s->list, s->list.nrows - 1); return 1;
-	case ACT_REFRESH:
-		seat_reload(s);
-		console_message(con, "重新读取列表");
+	if (case_list_action(&s->cl, a))
 		return 1;
-	case ACT_REPORT:
+	if (a == ACT_REPORT) {
 		seat_report(s);
 		return 1;
-	default:
-		break;
 	}
 	if (c == NULL) {
 		console_message(con, "没有选中的案卷");
@@ -657,10 +411,7 @@ seat_open(struct console *con)
 	struct seat *s = xcalloc(1, sizeof *s);
 
 	s->con = con;
-	s->rows = json_array();
-	s->cal = worktime_create();
-	s->reload_ev = evtimer_new(con->base, seat_reload_cb, s);
-	list_init(&s->list, seat_cols, COL_COUNT);
+	case_list_init(&s->cl, con, &seat_kind, seat_cols, COL_COUNT);
 	return s;
 }
 
@@ -670,10 +421,8 @@ seat_close(void *arg)
 	struct seat *s = arg;
 
 	form_free(s->form);
-	event_free(s->reload_ev);
-	worktime_free(s->cal);
+	case_list_free(&s->cl);
 	json_decref(s->classes);
-	json_decref(s->rows);
 	free(s);
 }
 

@@ -53,13 +53,13 @@ static const struct list_col supervise_cols[COL_COUNT] = {
 /* The open states in the order of the workflow, for the counts. */
 static const struct supervise_state {
 	const char	*state;
-	const char	*name;		/* until the daemon names it */
+	const char	*name;		/* until the daemon names it: case_state's */
 } supervise_states[] = {
-	{ "reported", "上报" }, { "verifying", "核实中" }, { "verified", "已核实" },
-	{ "filed", "立案" }, { "dispatched", "已派遣" }, { "handling", "处置中" },
+	{ "reported", "待受理" }, { "verifying", "核实中" }, { "verified", "待立案" },
+	{ "filed", "待派遣" }, { "dispatched", "待接收" }, { "handling", "处置中" },
 	{ "extending", "延期申请" }, { "postponing", "缓办申请" },
-	{ "postponed", "缓办" }, { "suspended", "挂账" }, { "returned", "回退" },
-	{ "handled", "已处置" }, { "checking", "核查中" }, { "checked", "已核查" },
+	{ "postponed", "缓办" }, { "suspended", "挂账" }, { "returned", "已回退" },
+	{ "handled", "待核查" }, { "checking", "核查中" }, { "checked", "待结案" },
 };
 
 static const enum keymap_action supervise_actions[] = {
@@ -126,48 +126,21 @@ supervise_wanted(json_t *c)
 	    strcmp(st, "checked") == 0;
 }
 
-/* Urgent first, then the nearest deadline (none last), then the id. */
-static int
-supervise_cmp(const void *a, const void *b)
-{
-	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	int ux = json_is_true(json_object_get(x, "urgent"));
-	int uy = json_is_true(json_object_get(y, "urgent"));
-	json_t *dx = json_object_get(x, "deadline"), *dy = json_object_get(y, "deadline");
-
-	if (ux != uy)
-		return uy - ux;
-	if (json_is_integer(dx) != json_is_integer(dy))
-		return json_is_integer(dx) ? -1 : 1;
-	if (json_is_integer(dx) && num(x, "deadline") != num(y, "deadline"))
-		return num(x, "deadline") < num(y, "deadline") ? -1 : 1;
-	return num(x, "id") < num(y, "id") ? -1 : num(x, "id") > num(y, "id");
-}
-
 /* The list again from the open cases, the selection kept on its case. */
 static void
 supervise_rebuild(struct supervise *s)
 {
-	json_t *sel = s->list.sel >= 0 ? json_array_get(s->rows, (size_t)s->list.sel) : NULL;
-	json_int_t sel_id = sel != NULL ? num(sel, "id") : -1;
 	const char *key;
 	json_t *c, **v;
-	size_t i, n = 0;
+	size_t n = 0;
 
 	v = xcalloc(json_object_size(s->open) + 1, sizeof *v);
 	json_object_foreach(s->open, key, c) {
 		if (supervise_wanted(c))
 			v[n++] = c;
 	}
-	qsort(v, n, sizeof *v, supervise_cmp);
-	json_array_clear(s->rows);
-	for (i = 0; i < n; i++) {
-		if (num(v[i], "id") == sel_id)
-			s->list.sel = (int)i;
-		json_array_append(s->rows, v[i]);
-	}
+	case_rows_sort(s->rows, &s->list, v, n, 0);
 	free(v);
-	list_set_rows(&s->list, (int)n);
 	console_dirty(s->con);
 }
 
@@ -718,51 +691,6 @@ supervise_draw(struct console *con, void *arg, WINDOW *w)
 		supervise_draw_narrow(s, w, h, cols);
 }
 
-struct supervise_req {		/* what a step's reply needs */
-	struct supervise *s;
-	char		 case_no[32];
-	char		 label[32];
-};
-
-static void
-supervise_step_done(json_t *result, const struct conn_error *err, void *arg)
-{
-	struct supervise_req *r = arg;
-
-	if (result == NULL)
-		console_message(r->s->con, "%s %s 未完成: %s", r->case_no, r->label,
-		    err->message);
-	else
-		console_message(r->s->con, "%s %s完成", r->case_no,
-		    str(result, "label")[0] ? str(result, "label") : r->label);
-	free(r);
-}
-
-/* case.ACTION on a case, as of the version shown. */
-static void
-supervise_send(struct supervise *s, json_t *c, const char *action,
-    const char *label, const char *reason)
-{
-	struct supervise_req *r = xcalloc(1, sizeof *r);
-	char op[32];
-	json_t *args;
-
-	r->s = s;
-	snprintf(r->case_no, sizeof r->case_no, "%s", str(c, "case_no"));
-	snprintf(r->label, sizeof r->label, "%s", label);
-	snprintf(op, sizeof op, "case.%s", action);
-	args = json_pack("{s:s, s:I}", "case", r->case_no, "version",
-	    num(c, "row_version"));
-	if (reason != NULL)
-		json_object_set_new(args, "reason", json_string(reason));
-	if (conn_request(s->con->conn, op, args, supervise_step_done, r) != 0) {
-		console_message(s->con, "未连接 citygridd, %s 未发出", label);
-		free(r);
-		return;
-	}
-	console_message(s->con, "%s %s…", r->case_no, label);
-}
-
 /* The reason for reject or rework; arg is the case id, twice, +1 rework. */
 static void
 supervise_reason_answer(struct console *con, const char *reason, void *arg)
@@ -783,7 +711,8 @@ supervise_reason_answer(struct console *con, const char *reason, void *arg)
 		console_message(con, "案卷已不在列表中, %s未发出", label);
 		return;
 	}
-	supervise_send(s, c, rework ? "rework" : "reject", label, reason);
+	case_step(con, c, rework ? "rework" : "reject", label,
+	    json_pack("{s:s}", "reason", reason));
 }
 
 static int
@@ -809,8 +738,8 @@ supervise_case_action(struct supervise *s, json_t *c, int a)
 		return 1;
 	}
 	switch (a) {
-	case ACT_FILE: supervise_send(s, c, "file", "立案", NULL); return 1;
-	case ACT_CLOSE: supervise_send(s, c, "close", "结案", NULL); return 1;
+	case ACT_FILE: case_step(s->con, c, "file", "立案", NULL); return 1;
+	case ACT_CLOSE: case_step(s->con, c, "close", "结案", NULL); return 1;
 	default:
 		snprintf(q, sizeof q, "%s %s, 理由: ", rework ? "返工" : "不予立案",
 		    str(c, "case_no"));
@@ -853,7 +782,6 @@ static int
 supervise_action(struct console *con, void *arg, int a)
 {
 	struct supervise *s = arg;
-	int page = s->list.height > 1 ? s->list.height - 1 : 1;
 
 	if (a == ACT_MAP) {
 		s->map_mode = !s->map_mode;
@@ -865,13 +793,9 @@ supervise_action(struct console *con, void *arg, int a)
 	    a == ACT_CENTER || a == ACT_LEFT || a == ACT_RIGHT) &&
 	    supervise_map_action(s, a))
 		return 1;
+	if (list_action(&s->list, a))
+		return 1;
 	switch (a) {
-	case ACT_DOWN: list_move(&s->list, 1); return 1;
-	case ACT_UP: list_move(&s->list, -1); return 1;
-	case ACT_PAGE_DOWN: list_move(&s->list, page); return 1;
-	case ACT_PAGE_UP: list_move(&s->list, -page); return 1;
-	case ACT_FIRST: list_goto(&s->list, 0); return 1;
-	case ACT_LAST: list_goto(&s->list, s->list.nrows - 1); return 1;
 	case ACT_ALARMS: s->pane_alarms = !s->pane_alarms; return 1;
 	case ACT_REFRESH:
 		supervise_reload(s);

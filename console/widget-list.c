@@ -51,6 +51,23 @@ list_move(struct list *l, int delta)
 	list_goto(l, (l->sel < 0 ? 0 : l->sel) + delta);
 }
 
+/* The keys that move in a list; 0: not one of them. */
+int
+list_action(struct list *l, int a)
+{
+	int page = l->height > 1 ? l->height - 1 : 1;
+
+	switch ((enum keymap_action)a) {
+	case ACT_DOWN: list_move(l, 1); return 1;
+	case ACT_UP: list_move(l, -1); return 1;
+	case ACT_PAGE_DOWN: list_move(l, page); return 1;
+	case ACT_PAGE_UP: list_move(l, -page); return 1;
+	case ACT_FIRST: list_goto(l, 0); return 1;
+	case ACT_LAST: list_goto(l, l->nrows - 1); return 1;
+	default: return 0;
+	}
+}
+
 /* The width of each column on a screen cols wide; 0 hides it. */
 static void
 list_widths(const struct list *l, int cols, int *w)
@@ -97,10 +114,11 @@ list_draw_row(struct list *l, WINDOW *win, int y, int row, const int *w,
     list_cell_cb cell, void *arg)
 {
 	const char *text;
-	attr_t attr, sel = row == l->sel ? A_REVERSE : 0;
+	int is_sel = row >= 0 && row == l->sel;	/* never the header */
+	attr_t attr, sel = is_sel ? A_REVERSE : 0;
 	int i, x = LIST_GUTTER;
 
-	tty_put(win, y, 0, LIST_GUTTER, row == l->sel ? ">" : " ", sel);
+	tty_put(win, y, 0, LIST_GUTTER, is_sel ? ">" : " ", sel);
 	for (i = 0; i < l->ncols; i++) {
 		if (w[i] == 0)
 			continue;

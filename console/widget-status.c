@@ -3,7 +3,8 @@
  * the view's title, or while the daemon is away a banner saying so and
  * when the next try is.  The bottom line has the last message on the
  * left and on the right the operator, the role, the connection and the
- * calendar's unpublished years (their deadlines count weekends only).
+ * calendar's unpublished years (their deadlines count weekends only);
+ * on a narrow screen the right part gives way to the message.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -73,25 +74,45 @@ status_draw_title(struct status *s, WINDOW *w, const struct console *con,
 	tty_put(w, 0, 0, cols, banner, tty_attr(TTY_BANNER));
 }
 
-void
-status_draw(struct status *s, WINDOW *w, const struct console *con)
+/*
+ * The right part at a level of shortening: 0 has everything, 1 drops
+ * the operator, 2 the role, 3 the calendar.  Returns whether the
+ * calendar is in it.
+ */
+static int
+status_right(struct status *s, const struct console *con, int level,
+    char *buf, size_t len)
 {
 	static const char *const states[] = {
 		[CONN_DOWN] = "已断开", [CONN_CONNECTING] = "连接中",
 		[CONN_UP] = "已连接"
 	};
-	char right[512];
-	int cols = getmaxx(w), rw;
+	int cal = level < 3 && s->calendar[0] != '\0';
 
-	snprintf(right, sizeof right, " %s %s | %s%s%s ", s->who,
-	    cli_print_label(con->view->role), states[conn_state(con->conn)],
-	    s->calendar[0] != '\0' ? " | " : "", s->calendar);
+	snprintf(buf, len, " %s%s%s%s%s%s%s ", level < 1 ? s->who : "",
+	    level < 1 ? " " : "", level < 2 ? cli_print_label(con->view->role) : "",
+	    level < 2 ? " | " : "", states[conn_state(con->conn)],
+	    cal ? " | " : "", cal ? s->calendar : "");
+	return cal;
+}
+
+/* The message on the left has the room it needs; the right part gives way. */
+void
+status_draw(struct status *s, WINDOW *w, const struct console *con)
+{
+	char right[512];
+	int cols = getmaxx(w), rw, cal, level = 0;
+	int room = s->message[0] != '\0' ? cols - utf8_width(s->message) - 1 : cols;
+
+	do
+		cal = status_right(s, con, level, right, sizeof right);
+	while (utf8_width(right) > room && ++level <= 3);
 	rw = utf8_width(right);
 	if (rw > cols)
 		rw = cols;
 	tty_put(w, 0, 0, cols - rw, s->message, A_NORMAL);
 	tty_put(w, 0, cols - rw, rw, right, tty_attr(TTY_BAR));
-	if (s->calendar[0] != '\0' && rw == utf8_width(right))	/* not cut */
+	if (cal && rw == utf8_width(right))	/* not cut */
 		tty_put(w, 0, cols - utf8_width(s->calendar) - 1,
 		    utf8_width(s->calendar), s->calendar, tty_attr(TTY_WARN) |
 		    A_REVERSE);

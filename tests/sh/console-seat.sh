@@ -75,8 +75,8 @@ until grep -q "^>.*$case_no" "$cg_run/screen" || [ $i -gt 30 ]; do
 	keys j; i=$((i + 1)); sleep 0.05; screen
 done
 keys v
-# the status line cuts the message at 80 columns: "派核实完成" shows as "派核实完"
-shows "v sends it to verification: the screen says so" "$case_no 派核实完"
+# the message has priority over the right of the status line at 80 columns
+shows "v sends it to verification: the screen says so" "$case_no 派核实完成"
 st=$(sql "SELECT state FROM cases WHERE case_no = '$case_no'")
 if [ "$st" = verifying ]; then ok "the case is verifying in the database"; else nok "the case is verifying in the database ('$st')"; fi
 shows "and in the queue (pushed)" "$case_no +核实中"
