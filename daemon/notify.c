@@ -3,7 +3,8 @@
  * case (cg_case) and every log row (cg_log), whoever made it; handlers
  * only collect the ids.  After the loop turn one query per kind reads
  * what changed and each matching watch gets one event per change:
- * "case" (the case as it is now) and "step" (the log row).
+ * "case" (the case as it is now, with the same fields as a row of
+ * case.list, so a console can replace its row) and "step" (the log row).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,12 +24,16 @@ static const char notify_cases_sql[] =
     " left(c.description, 80) AS description,"
     " extract(epoch FROM c.updated_at)::bigint AS updated_at,"
     " (SELECT l.from_state FROM case_log l WHERE l.case_id = c.id ORDER BY l.id DESC LIMIT 1) AS prev_state,"
-    " (SELECT extract(epoch FROM min(st.deadline))::bigint FROM case_stage st"
-    "  WHERE st.case_id = c.id AND st.ended_at IS NULL) AS deadline,"
+    " to_char(c.created_at AT TIME ZONE 'Asia/Shanghai', 'MM-DD HH24:MI') AS created,"
+    " dl.stage, dl.limit_unit AS unit, extract(epoch FROM dl.deadline)::bigint AS deadline,"
+    " extract(epoch FROM dl.warn_at)::bigint AS warn_at, dl.paused,"
     " ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat"
     " FROM cases c JOIN case_state s ON s.state = c.state"
     " JOIN class_code k ON k.version = c.version AND k.kind = c.kind AND k.code = c.class_code"
     " LEFT JOIN department d ON d.id = c.department"
+    " LEFT JOIN LATERAL (SELECT x.stage, x.limit_unit, x.deadline, x.warn_at,"
+    "  x.paused_at IS NOT NULL AS paused FROM case_stage x"
+    "  WHERE x.case_id = c.id AND x.ended_at IS NULL ORDER BY x.deadline LIMIT 1) dl ON true"
     " WHERE c.id = ANY($1::bigint[]) ORDER BY c.id";
 static const char notify_logs_sql[] =
     "SELECT l.id, l.case_id, c.case_no, extract(epoch FROM l.at)::bigint AS at,"
