@@ -116,6 +116,8 @@ tests/bench/bench-daemon: tests/bench/bench-daemon.c lib/libcg.a
 # Benchmarks: figures as ratios to a baseline run alongside; not a test.
 bench: all tests/bench/bench-daemon
 	tests/bench/run-daemon.sh
+bench-console: all
+	tests/bench/console.sh
 
 # Fuzz the decoders of outside bytes for FUZZ_TIME seconds each; not part
 # of check.  Seeds in tests/fuzz/corpus-*; what the fuzzer finds and any
