@@ -142,6 +142,7 @@ case_list_done(json_t *result, const struct conn_error *err, void *arg)
 {
 	struct case_list *cl = arg;
 	json_t *row;
+	json_int_t sel_id = -1;
 	size_t i;
 
 	cl->loading = 0;
@@ -149,10 +150,15 @@ case_list_done(json_t *result, const struct conn_error *err, void *arg)
 		console_message(cl->con, "读取列表失败: %s", err->message);
 		return;
 	}
+	/* The selection stays on its case, not on its position. */
+	if ((row = case_list_selected(cl)) != NULL)
+		sel_id = num(row, "id");
 	json_array_clear(cl->rows);
 	json_array_foreach(result, i, row) {
 		if (cl->kind->flags & CASE_LIST_OPEN)
 			json_object_set_new(row, "open", json_true());
+		if (num(row, "id") == sel_id)
+			cl->list.sel = (int)i;
 		json_array_append(cl->rows, row);
 	}
 	case_list_sort(cl);

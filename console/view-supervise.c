@@ -447,17 +447,24 @@ supervise_selected(struct supervise *s)
 	return s->list.sel < 0 ? NULL : json_array_get(s->rows, (size_t)s->list.sel);
 }
 
-/* "待办 3 | 上报 2 已派遣 5 … | 超时 1 预警 2": one line. */
+/*
+ * "超时 1 预警 2 | 待办 3 | 待受理 2 待派遣 5 … |": one line, the alarms
+ * first, so that a narrow screen cuts the per-state counts, not them.
+ */
 static void
 supervise_draw_counts(struct supervise *s, WINDOW *w, int y, int x, int cols)
 {
 	char line[1024];
-	size_t i, n = 0, k;
+	size_t i, n, k;
 	int over = 0, warn = 0, count;
 	const char *key;
 	json_t *c;
 
-	n += snprintf(line + n, sizeof line - n, "待办 %zu |",
+	json_array_foreach(s->alarms, k, c) {
+		over += strcmp(str(c, "alarm"), "overdue") == 0;
+		warn += strcmp(str(c, "alarm"), "warning") == 0;
+	}
+	n = snprintf(line, sizeof line, "超时 %d 预警 %d | 待办 %zu |", over, warn,
 	    json_array_size(s->rows));
 	for (i = 0; i < sizeof supervise_states / sizeof supervise_states[0]; i++) {
 		count = 0;
@@ -467,12 +474,8 @@ supervise_draw_counts(struct supervise *s, WINDOW *w, int y, int x, int cols)
 			n += snprintf(line + n, sizeof line - n, " %s %d",
 			    supervise_state_name(s, supervise_states[i].state), count);
 	}
-	json_array_foreach(s->alarms, k, c) {
-		over += strcmp(str(c, "alarm"), "overdue") == 0;
-		warn += strcmp(str(c, "alarm"), "warning") == 0;
-	}
 	if (n < sizeof line)
-		snprintf(line + n, sizeof line - n, " | 超时 %d 预警 %d", over, warn);
+		snprintf(line + n, sizeof line - n, " |");	/* the end: not cut */
 	tty_put(w, y, x, cols, line, tty_attr(TTY_HEADER));
 }
 

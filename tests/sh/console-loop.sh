@@ -116,9 +116,9 @@ selects() { if select_case "$2" "$3"; then ok "$1"; else nok "$1: $(dump "$2")";
 # "cut" if the line is cut before it (80 columns, many states open).
 count() {
 	screen "$1"
-	l=$(grep -m1 '^待办 ' "$(scr "$1")")
+	l=$(grep -m1 '^超时 ' "$(scr "$1")" | sed 's/ *$//')
 	c=$(echo "$l" | grep -Eo " $2 [0-9]+" | grep -Eo '[0-9]+$')
-	case $c$l in *"| 超时 "*) ;; "") ;; *) [ -z "$c" ] && c=cut ;; esac
+	case $c$l in *" |") ;; "") ;; *) [ -z "$c" ] && c=cut ;; esac
 	echo "${c:-0}"
 }
 # counts NAME LABEL STATE: the supervisor's count of a state is the

@@ -49,7 +49,7 @@ $tm new-session -d -s "$sess" -x 80 -y 24 \
     "runuser -u super1 -- env CITYGRID_KEYMAPS=$cg_run/keymaps TERM=screen $cg_run/citygrid -S $cg_socket supervise; sleep 60"
 shows "80x24: the title and the operator are on the screen" "citygrid 监督指挥.*|张建国 \\(super1\\) 值班长 \\| 已连接"
 shows "80x24: the reported case is in the list" "$(row "$C1").*待受理 +暴露垃圾"
-shows "80x24: the counts by state" "^待办 [0-9]+ \\|.*待受理 [0-9]+"
+shows "80x24: the counts by state" "^超时 [0-9]+ 预警 [0-9]+ \\| 待办 [0-9]+ \\|.*待受理 [0-9]+"
 shows "80x24: the feed's pane" "步骤动态"
 if [ "$(wc -L <"$cg_run/screen")" -le 80 ]; then ok "80x24: nothing wider than the screen"; else nok "80x24: a line wider than 80"; fi
 
