@@ -208,6 +208,7 @@ enum keymap_action {
 	ACT_ZOOM_IN,
 	ACT_ZOOM_OUT,
 	ACT_CENTER,
+	ACT_RANKING,
 	/* seat */
 	ACT_REPORT,
 	ACT_VERIFY,

@@ -57,6 +57,7 @@ const struct keymap_entry keymap_actions[ACT_COUNT] = {
 	[ACT_ZOOM_IN] =		{ "zoom-in", "地图放大" },
 	[ACT_ZOOM_OUT] =	{ "zoom-out", "地图缩小" },
 	[ACT_CENTER] =		{ "center", "地图以所选案卷为中心" },
+	[ACT_RANKING] =		{ "ranking", "下方窗格在动态与当日部门排名间切换" },
 	/* seat */
 	[ACT_REPORT] =		{ "report", "登记热线来电: 打开新案卷表单" },
 	[ACT_VERIFY] =		{ "verify", "派核实任务给网格的监督员" },

@@ -9,6 +9,9 @@
  *    events of a watch on everything;
  *  - the open cases by state and the alarms (overdue, warning), from one
  *    case.list of the open cases at (re)connection, then the pushes;
+ *  - today's department ranking (rank.departments), in place of the
+ *    feed when asked: read again at most once a second while steps are
+ *    pushed, and on the tick;
  *  - a braille map of the district: the case positions shaded by density
  *    and the selected case marked.  case.list has no position, so each
  *    open case is read once with case.show (a few at a time); pushed
@@ -64,7 +67,8 @@ static const struct supervise_state {
 
 static const enum keymap_action supervise_actions[] = {
 	ACT_FILE, ACT_REJECT, ACT_CLOSE, ACT_REWORK, ACT_MAP, ACT_ALARMS,
-	ACT_LEFT, ACT_RIGHT, ACT_ZOOM_IN, ACT_ZOOM_OUT, ACT_CENTER, ACT_REFRESH,
+	ACT_RANKING, ACT_LEFT, ACT_RIGHT, ACT_ZOOM_IN, ACT_ZOOM_OUT, ACT_CENTER,
+	ACT_REFRESH,
 	ACT_DOWN, ACT_UP, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_FIRST, ACT_LAST,
 	ACT_REDRAW, ACT_HELP, ACT_QUIT, ACT_NONE
 };
@@ -84,6 +88,11 @@ struct supervise {
 	int		 loading;
 	int		 map_mode;	/* keys pan the map; alone when narrow */
 	int		 pane_alarms;	/* narrow: alarms instead of the feed */
+	int		 pane_rank;	/* the ranking instead of the feed */
+	json_t		*ranking;	/* rank.departments rows, or NULL */
+	int		 rank_loading;	/* a rank.departments out */
+	int		 rank_stale;	/* steps came while it was out */
+	struct event	*rank_ev;	/* coalesces the steps' rereads */
 	struct map	*map;
 	char		 cell[64];
 };
@@ -280,6 +289,57 @@ supervise_reload(struct supervise *s)
 }
 
 static void
+supervise_rank_done(json_t *result, const struct conn_error *err, void *arg)
+{
+	struct supervise *s = arg;
+	struct timeval tv = { 1, 0 };
+
+	s->rank_loading = 0;
+	if (result == NULL) {
+		if (strcmp(err->code, "E_LOCAL") != 0)
+			console_message(s->con, "读取部门排名失败: %s", err->message);
+		return;
+	}
+	json_decref(s->ranking);
+	s->ranking = json_incref(result);
+	if (s->rank_stale && !evtimer_pending(s->rank_ev, NULL))
+		evtimer_add(s->rank_ev, &tv);
+	s->rank_stale = 0;
+	console_dirty(s->con);
+}
+
+/* Read the ranking now, if it is shown and none is out. */
+static void
+supervise_rank_read(struct supervise *s)
+{
+	if (!s->pane_rank)
+		return;
+	if (s->rank_loading) {
+		s->rank_stale = 1;
+		return;
+	}
+	if (conn_request(s->con->conn, "rank.departments", json_object(),
+	    supervise_rank_done, s) == 0)
+		s->rank_loading = 1;
+}
+
+static void
+supervise_rank_cb(evutil_socket_t fd, short what, void *arg)
+{
+	supervise_rank_read(arg);
+}
+
+/* A step may change the ranking: read it again within a second, once. */
+static void
+supervise_rank_soon(struct supervise *s)
+{
+	struct timeval tv = { 1, 0 };
+
+	if (s->pane_rank && !evtimer_pending(s->rank_ev, NULL))
+		evtimer_add(s->rank_ev, &tv);
+}
+
+static void
 supervise_watch_done(json_t *result, const struct conn_error *err, void *arg)
 {
 	struct supervise *s = arg;
@@ -345,6 +405,8 @@ supervise_up(struct console *con, void *arg)
 	s->shows = 0;
 	s->loading = 0;
 	s->all_sub = 0;
+	s->rank_loading = 0;
+	supervise_rank_read(s);
 	conn_request(con->conn, "watch", json_pack("{s:s, s:s}", "scope", "role",
 	    "value", con->view->role), supervise_watch_done, s);
 	conn_request(con->conn, "watch", json_pack("{s:s}", "scope", "all"),
@@ -388,6 +450,7 @@ supervise_step(struct supervise *s, json_t *st)
 	json_array_insert_new(s->feed, 0, json_deep_copy(st));
 	while (json_array_size(s->feed) > SUPERVISE_FEED)
 		json_array_remove(s->feed, json_array_size(s->feed) - 1);
+	supervise_rank_soon(s);
 	console_dirty(s->con);
 }
 
@@ -536,6 +599,43 @@ supervise_draw_alarms(struct supervise *s, WINDOW *w, int y, int x, int cols,
 	}
 }
 
+/* The ranking: 名次, 部门, 处置, 按时处置率, 超期未处置. */
+static void
+supervise_draw_rank(struct supervise *s, WINDOW *w, int y, int x, int cols,
+    int lines)
+{
+	int nw = cols - 33 > 8 ? cols - 33 : 8, i;	/* 5 + name + 28 */
+	json_t *r, *rate;
+	char b[32];
+
+	if (lines < 1)
+		return;
+	if (s->ranking == NULL || json_array_size(s->ranking) == 0) {
+		tty_put(w, y, x, cols, s->ranking == NULL ? "读取中…" :
+		    "今日尚无处置阶段", A_NORMAL);
+		return;
+	}
+	tty_put(w, y, x, cols, "名次", A_BOLD);
+	tty_put(w, y, x + 5, nw, "部门", A_BOLD);
+	tty_put(w, y, x + 5 + nw, cols - 5 - nw, "处置  按时处置率  超期未处置", A_BOLD);
+	for (i = 0; i + 1 < lines && (r = json_array_get(s->ranking, (size_t)i)) != NULL;
+	    i++) {
+		snprintf(b, sizeof b, "%3lld", (long long)num(r, "rank"));
+		tty_put(w, y + 1 + i, x, 4, b, A_NORMAL);
+		tty_put(w, y + 1 + i, x + 5, nw - 1, str(r, "department_name"), A_NORMAL);
+		rate = json_object_get(r, "rate");
+		if (json_is_number(rate))
+			snprintf(b, sizeof b, "%4lld  %9.0f%%  %10lld",
+			    (long long)num(r, "handled"), json_number_value(rate) * 100,
+			    (long long)num(r, "overdue"));
+		else
+			snprintf(b, sizeof b, "%4lld     无数据  %10lld",
+			    (long long)num(r, "handled"), (long long)num(r, "overdue"));
+		tty_put(w, y + 1 + i, x + 5 + nw, cols - 5 - nw, b,
+		    num(r, "overdue") > 0 ? tty_attr(TTY_LATE) : A_NORMAL);
+	}
+}
+
 /* A pane's title on a rule: "── 步骤动态 ──". */
 static void
 supervise_rule(WINDOW *w, int y, int x, int cols, const char *title, int on)
@@ -652,9 +752,11 @@ supervise_draw_narrow(struct supervise *s, WINDOW *w, int h, int cols)
 	}
 	supervise_draw_list(s, w, 1, 0, lh, cols);
 	supervise_draw_detail(s, w, 1 + lh, 0, cols);
-	supervise_rule(w, 2 + lh, 0, cols, s->pane_alarms ? "超时告警" :
-	    "步骤动态", 0);
-	if (s->pane_alarms)
+	supervise_rule(w, 2 + lh, 0, cols, s->pane_rank ? "今日部门排名" :
+	    s->pane_alarms ? "超时告警" : "步骤动态", 0);
+	if (s->pane_rank)
+		supervise_draw_rank(s, w, 3 + lh, 0, cols, h - 3 - lh);
+	else if (s->pane_alarms)
 		supervise_draw_alarms(s, w, 3 + lh, 0, cols, h - 3 - lh);
 	else
 		supervise_draw_feed(s, w, 3 + lh, 0, cols, h - 3 - lh);
@@ -670,8 +772,11 @@ supervise_draw_wide(struct supervise *s, WINDOW *w, int h, int cols)
 	supervise_draw_list(s, w, 1, 0, h - 3, lw);
 	supervise_draw_detail(s, w, h - 1, 0, lw);
 	mvwvline(w, 1, lw, ACS_VLINE, h - 1);
-	supervise_rule(w, 1, lw + 1, fw, "步骤动态", 0);
-	supervise_draw_feed(s, w, 2, lw + 1, fw, fh - 1);
+	supervise_rule(w, 1, lw + 1, fw, s->pane_rank ? "今日部门排名" : "步骤动态", 0);
+	if (s->pane_rank)
+		supervise_draw_rank(s, w, 2, lw + 1, fw, fh - 1);
+	else
+		supervise_draw_feed(s, w, 2, lw + 1, fw, fh - 1);
 	supervise_rule(w, 1 + fh, lw + 1, fw, "超时告警", 0);
 	supervise_draw_alarms(s, w, 2 + fh, lw + 1, fw, h - 2 - fh);
 	mvwvline(w, 1, mx - 1, ACS_VLINE, h - 1);
@@ -799,7 +904,14 @@ supervise_action(struct console *con, void *arg, int a)
 	if (list_action(&s->list, a))
 		return 1;
 	switch (a) {
-	case ACT_ALARMS: s->pane_alarms = !s->pane_alarms; return 1;
+	case ACT_ALARMS:
+		s->pane_alarms = !s->pane_alarms;
+		s->pane_rank = 0;
+		return 1;
+	case ACT_RANKING:
+		s->pane_rank = !s->pane_rank;
+		supervise_rank_read(s);
+		return 1;
 	case ACT_REFRESH:
 		supervise_reload(s);
 		console_message(con, "重新读取列表");
@@ -814,6 +926,7 @@ supervise_action(struct console *con, void *arg, int a)
 static void
 supervise_tick(struct console *con, void *arg)
 {
+	supervise_rank_read(arg);
 	console_dirty(con);
 }
 
@@ -834,6 +947,7 @@ supervise_open(struct console *con)
 	s->feed = json_array();
 	s->alarms = json_array();
 	s->posq = json_array();
+	s->rank_ev = evtimer_new(con->base, supervise_rank_cb, s);
 	s->map = map_new(DISTRICT_W, DISTRICT_S, DISTRICT_E, DISTRICT_N);
 	map_add_line(s->map, MAP_DISTRICT, box, 5);
 	list_init(&s->list, supervise_cols, COL_COUNT);
@@ -845,6 +959,8 @@ supervise_close(void *arg)
 {
 	struct supervise *s = arg;
 
+	event_free(s->rank_ev);
+	json_decref(s->ranking);
 	map_free(s->map);
 	json_decref(s->rows);
 	json_decref(s->open);

@@ -170,6 +170,9 @@ void	 cmd_geo_at(struct client *, uint64_t, json_t *);
 void	 cmd_geo_outline(struct client *, uint64_t, json_t *);
 void	 cmd_class_list(struct client *, uint64_t, json_t *);
 
+/* cmd-rank.c */
+void	 cmd_rank_departments(struct client *, uint64_t, json_t *);
+
 /* cmd-admin.c */
 void	 cmd_operator_add(struct client *, uint64_t, json_t *);
 void	 cmd_operator_list(struct client *, uint64_t, json_t *);

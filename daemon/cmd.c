@@ -28,6 +28,7 @@ const struct cmd_entry cmd_table[] = {
 	{ "geo.at", 0, cmd_geo_at, "某点所在的网格、社区、街道和最近的地址" },
 	{ "geo.outline", 0, cmd_geo_outline, "区划和网格的轮廓 (GeoJSON), 供地图使用" },
 	{ "class.list", 0, cmd_class_list, "部件和事件类别, 带默认部门和时限" },
+	{ "rank.departments", 0, cmd_rank_departments, "当日各部门处置排名 (按时处置率)" },
 	{ "task.list", ROLE_SEAT | ROLE_SUPERVISOR | ROLE_ADMIN, cmd_task_list, "核实/核查任务列表" },
 	{ "operator.add", ROLE_ADMIN, cmd_operator_add, "添加操作员" },
 	{ "operator.list", ROLE_ADMIN | ROLE_SUPERVISOR, cmd_operator_list, "操作员列表" },
