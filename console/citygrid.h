@@ -86,6 +86,9 @@ int	 cli_main(int, char **, const char *, int);
 const struct cli_entry *cli_find(const char *, const char *);
 const struct cli_entry *cli_find_op(const char *);
 int	 cli_list_split(json_t *, const char *);
+const struct cli_entry *cli_command(int, char **, int *, FILE *);
+int	 cli_parse(const struct cli_entry *, int, char **, json_t *, int *,
+	    FILE *, FILE *);
 
 /* cli-help.c: usage, help and the man page's commands, from cli_table[]. */
 const char *cli_help_name(const struct cli_entry *);

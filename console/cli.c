@@ -290,17 +290,17 @@ cli_is_help(const char *a)
 	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
 }
 
-static int CG_PRINTF(2, 3)
-cli_usage_error(const struct cli_entry *e, const char *fmt, ...)
+static int CG_PRINTF(3, 4)
+cli_usage_error(FILE *err, const struct cli_entry *e, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "citygrid: %s: ", cli_help_name(e));
+	fprintf(err, "citygrid: %s: ", cli_help_name(e));
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(err, fmt, ap);
 	va_end(ap);
-	fputs("\nusage: ", stderr);
-	cli_help_usage_line(stderr, e);
+	fputs("\nusage: ", err);
+	cli_help_usage_line(err, e);
 	return EXIT_USAGE;
 }
 
@@ -323,7 +323,7 @@ cli_choice(const char *choices, const char *value)
 
 /* A file's text: NULL with the exit status if it cannot be sent. */
 static json_t *
-cli_read_file(const char *path, int *rc)
+cli_read_file(const char *path, int *rc, FILE *err)
 {
 	FILE *f;
 	char *buf;
@@ -331,14 +331,14 @@ cli_read_file(const char *path, int *rc)
 	json_t *s;
 
 	if ((f = fopen(path, "r")) == NULL) {
-		fprintf(stderr, "citygrid: %s: %s\n", path, strerror(errno));
+		fprintf(err, "citygrid: %s: %s\n", path, strerror(errno));
 		*rc = EXIT_NOINPUT;
 		return NULL;
 	}
 	buf = xmalloc(PROTO_FRAME_MAX + 1);
 	n = fread(buf, 1, PROTO_FRAME_MAX + 1, f);
 	if (ferror(f) || n > PROTO_FRAME_MAX) {
-		fprintf(stderr, "citygrid: %s: %s\n", path, ferror(f) ?
+		fprintf(err, "citygrid: %s: %s\n", path, ferror(f) ?
 		    strerror(errno) : "文件太大");
 		*rc = ferror(f) ? EXIT_NOINPUT : EXIT_DATAERR;
 		fclose(f);
@@ -347,7 +347,7 @@ cli_read_file(const char *path, int *rc)
 	}
 	fclose(f);
 	if ((s = json_stringn(buf, n)) == NULL) {
-		fprintf(stderr, "citygrid: %s: 不是 UTF-8 文本\n", path);
+		fprintf(err, "citygrid: %s: 不是 UTF-8 文本\n", path);
 		*rc = EXIT_DATAERR;
 	}
 	free(buf);
@@ -379,7 +379,7 @@ cli_list_split(json_t *a, const char *text)
 /* Store one option's value in args; 0, or the exit status. */
 static int
 cli_value(const struct cli_entry *e, const struct cli_opt *o, const char *text,
-    json_t *args)
+    json_t *args, FILE *err)
 {
 	json_t *v = NULL;
 	char *end;
@@ -393,7 +393,7 @@ cli_value(const struct cli_entry *e, const struct cli_opt *o, const char *text,
 	switch (o->type) {
 	case CLI_STRING:
 		if (o->meta != NULL && strchr(o->meta, '|') && !cli_choice(o->meta, text))
-			return cli_usage_error(e, "%s%s 须为 %s: %s", (o->flags & CLI_POS) ?
+			return cli_usage_error(err, e, "%s%s 须为 %s: %s", (o->flags & CLI_POS) ?
 			    "" : "--", o->name, o->meta, text);
 		v = json_string(text);
 		break;
@@ -418,12 +418,12 @@ cli_value(const struct cli_entry *e, const struct cli_opt *o, const char *text,
 			break;
 		return 0;
 	case CLI_FILE:
-		if ((v = cli_read_file(text, &rc)) == NULL)
+		if ((v = cli_read_file(text, &rc, err)) == NULL)
 			return rc;
 		break;
 	}
 	if (v == NULL)
-		return cli_usage_error(e, "%s%s 的值无效: %s", (o->flags & CLI_POS) ?
+		return cli_usage_error(err, e, "%s%s 的值无效: %s", (o->flags & CLI_POS) ?
 		    "" : "--", o->name, text);
 	json_object_set_new(args, o->arg, v);
 	return 0;
@@ -469,7 +469,7 @@ cli_is_option(const char *a)
 
 /* Every required argument given; defaults for the others. */
 static int
-cli_complete(const struct cli_entry *e, json_t *args)
+cli_complete(const struct cli_entry *e, json_t *args, FILE *err)
 {
 	const struct cli_opt *o;
 
@@ -477,7 +477,7 @@ cli_complete(const struct cli_entry *e, json_t *args)
 		if (json_object_get(args, o->arg) != NULL)
 			continue;
 		if (o->flags & CLI_REQ)
-			return cli_usage_error(e, "缺少%s%s", (o->flags & CLI_POS) ?
+			return cli_usage_error(err, e, "缺少%s%s", (o->flags & CLI_POS) ?
 			    " " : "选项 --", o->name);
 		if (o->def != NULL)
 			json_object_set_new(args, o->arg, json_string(o->def));
@@ -486,12 +486,13 @@ cli_complete(const struct cli_entry *e, json_t *args)
 }
 
 /*
- * The words after the command into args.  0, -1 after --help, or the
- * exit status of a usage error.
+ * The words after the command into args.  0, -1 after --help (written
+ * to out), or the exit status of a usage error (written to err).  The
+ * consoles' : line (widget-cmdline.c) parses with it too.
  */
-static int
+int
 cli_parse(const struct cli_entry *e, int argc, char **argv, json_t *args,
-    int *json)
+    int *json, FILE *out, FILE *err)
 {
 	const struct cli_opt *o, *pos = NULL;
 	const char *a, *value, *eq;
@@ -505,30 +506,30 @@ cli_parse(const struct cli_entry *e, int argc, char **argv, json_t *args,
 		}
 		if (only_pos || !cli_is_option(a)) {
 			if ((o = pos = cli_next_pos(e, pos)) == NULL)
-				return cli_usage_error(e, "多余的参数: %s", a);
+				return cli_usage_error(err, e, "多余的参数: %s", a);
 			value = a;
 		} else if (strcmp(a, "--json") == 0) {
 			*json = 1;
 			continue;
 		} else if (cli_is_help(a)) {
-			cli_help_entry(stdout, e);
+			cli_help_entry(out, e);
 			return -1;
 		} else if (strncmp(a, "--", 2) != 0 || (o = cli_opt_find(e, a + 2)) == NULL) {
-			return cli_usage_error(e, "未知选项 %.*s", (int)strcspn(a, "="), a);
+			return cli_usage_error(err, e, "未知选项 %.*s", (int)strcspn(a, "="), a);
 		} else if ((eq = strchr(a, '=')) != NULL) {
 			if (o->type == CLI_TRUE || o->type == CLI_FALSE)
-				return cli_usage_error(e, "选项 --%s 不带值", o->name);
+				return cli_usage_error(err, e, "选项 --%s 不带值", o->name);
 			value = eq + 1;
 		} else if (o->type == CLI_TRUE || o->type == CLI_FALSE) {
 			value = "";
 		} else if (i + 1 < argc) {
 			value = argv[++i];
 		} else
-			return cli_usage_error(e, "选项 --%s 须给出 %s", o->name, o->meta);
-		if ((rc = cli_value(e, o, value, args)) != 0)
+			return cli_usage_error(err, e, "选项 --%s 须给出 %s", o->name, o->meta);
+		if ((rc = cli_value(e, o, value, args, err)) != 0)
 			return rc;
 	}
-	return cli_complete(e, args);
+	return cli_complete(e, args, err);
 }
 
 static int
@@ -565,34 +566,54 @@ cli_run(const struct cli_entry *e, json_t *args, const char *socket, int json)
 	return rc;
 }
 
+/*
+ * The command argv names (NOUN [VERB]) and in skip how many words that
+ * took; NULL with the reason written to err.
+ */
+const struct cli_entry *
+cli_command(int argc, char **argv, int *skip, FILE *err)
+{
+	const struct cli_entry *e;
+
+	*skip = 1;
+	if ((e = cli_find(argv[0], NULL)) == NULL) {
+		fprintf(err, "citygrid: 没有命令 %s (citygrid help 列出命令)\n", argv[0]);
+		return NULL;
+	}
+	if (e->verb == NULL)
+		return e;
+	if (argc < 2) {
+		cli_help_noun(err, argv[0]);
+		return NULL;
+	}
+	if ((e = cli_find(argv[0], argv[1])) == NULL) {
+		fprintf(err, "citygrid: %s: 没有操作 %s (citygrid %s --help 列出操作)\n",
+		    argv[0], argv[1], argv[0]);
+		return NULL;
+	}
+	*skip = 2;
+	return e;
+}
+
 /* citygrid [-S socket] [--json] NOUN [VERB] [arguments]: argv[0] is NOUN. */
 int
 cli_main(int argc, char **argv, const char *socket, int json)
 {
 	const struct cli_entry *e;
 	json_t *args;
-	int rc, skip = 1;
+	int rc, skip;
 
 	if (strcmp(argv[0], "help") == 0)
 		return cli_help_main(argc - 1, argv + 1);
-	if ((e = cli_find(argv[0], NULL)) == NULL) {
-		fprintf(stderr, "citygrid: 没有命令 %s (citygrid help 列出命令)\n", argv[0]);
+	e = cli_find(argv[0], NULL);
+	if (e != NULL && e->verb != NULL && argc >= 2 && cli_is_help(argv[1])) {
+		cli_help_noun(stdout, argv[0]);
+		return 0;
+	}
+	if ((e = cli_command(argc, argv, &skip, stderr)) == NULL)
 		return EXIT_USAGE;
-	}
-	if (e->verb != NULL) {
-		if (argc < 2 || cli_is_help(argv[1])) {
-			cli_help_noun(argc < 2 ? stderr : stdout, argv[0]);
-			return argc < 2 ? EXIT_USAGE : 0;
-		}
-		if ((e = cli_find(argv[0], argv[1])) == NULL) {
-			fprintf(stderr, "citygrid: %s: 没有操作 %s (citygrid %s --help 列出操作)\n",
-			    argv[0], argv[1], argv[0]);
-			return EXIT_USAGE;
-		}
-		skip = 2;
-	}
 	args = json_object();
-	rc = cli_parse(e, argc - skip, argv + skip, args, &json);
+	rc = cli_parse(e, argc - skip, argv + skip, args, &json, stdout, stderr);
 	if (rc == 0)
 		rc = cli_run(e, args, socket, json);
 	else if (rc < 0)

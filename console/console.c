@@ -123,6 +123,9 @@ console_action(struct console *con, enum keymap_action a)
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
 		break;
+	case ACT_COMMAND:
+		cmdline_open(con);
+		break;
 	default:
 		if (!con->view->action(con, con->state, a))
 			console_message(con, "%s 在此无效", keymap_actions[a].name);

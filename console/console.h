@@ -162,10 +162,22 @@ void	 status_draw(struct status *, WINDOW *, const struct console *);
 
 /* widget-prompt.c: a one-line question at the bottom. */
 typedef void (*prompt_cb)(struct console *, const char *, void *);
+/* The answer so far, completed (allocated), or NULL to keep it. */
+typedef char *(*prompt_complete_cb)(struct console *, const char *, void *);
 struct prompt *prompt_new(const char *, prompt_cb, void *);
 void	 prompt_free(struct prompt *);
+void	 prompt_set_complete(struct prompt *, prompt_complete_cb);
+void	 prompt_set_hint(struct prompt *, const char *);
 int	 prompt_key(struct console *, struct prompt *, wint_t, int);
 void	 prompt_draw(struct prompt *, WINDOW *);
+
+/*
+ * widget-cmdline.c: the : line, the CLI's commands (cli_table[]) typed
+ * in a console and sent on its connection.
+ */
+void	 cmdline_open(struct console *);
+char	*cmdline_complete(const char *, char **);
+int	 cmdline_split(const char *, char ***);
 
 /*
  * keymap.c: named actions and the keys bound to them.  A key is a
@@ -185,6 +197,7 @@ enum keymap_action {
 	ACT_LAST,
 	ACT_REFRESH,
 	ACT_REDRAW,
+	ACT_COMMAND,		/* every console: the : line */
 	ACT_DISPATCH,
 	ACT_APPROVE,
 	ACT_DENY,

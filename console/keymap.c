@@ -34,6 +34,7 @@ const struct keymap_entry keymap_actions[ACT_COUNT] = {
 	[ACT_LAST] =		{ "last", "到最后一行" },
 	[ACT_REFRESH] =		{ "refresh", "从 citygridd 重新读取列表" },
 	[ACT_REDRAW] =		{ "redraw", "重画屏幕" },
+	[ACT_COMMAND] =		{ "command", "命令行: 输入 citygrid 的命令, Tab 补全" },
 	[ACT_DISPATCH] =	{ "dispatch", "派遣所选案卷到建议部门" },
 	[ACT_APPROVE] =		{ "approve", "批准所选的延期或缓办申请" },
 	[ACT_DENY] =		{ "deny", "驳回所选的延期或缓办申请 (需填理由)" },
@@ -335,7 +336,7 @@ keymap_keys(const struct keymap *km, enum keymap_action a, char *buf,
 	return n < len ? n : len - 1;
 }
 
-/* The ? overlay: the view's actions, their keys and what they do. */
+/* The ? overlay: the view's actions, then those of every console. */
 void
 keymap_help_draw(const struct keymap *km, const enum keymap_action *acts,
     const char *title)
@@ -344,8 +345,13 @@ keymap_help_draw(const struct keymap *km, const enum keymap_action *acts,
 	int n, i, h, w, y = 2;
 	WINDOW *win;
 
-	for (n = 0; acts[n] != ACT_NONE; n++)
+	static const enum keymap_action common[] = { ACT_COMMAND };
+	enum keymap_action a;
+	int nview;
+
+	for (nview = 0; acts[nview] != ACT_NONE; nview++)
 		;
+	n = nview + (int)(sizeof common / sizeof common[0]);
 	h = n + 4 < LINES ? n + 4 : LINES;
 	w = COLS > 72 ? 72 : COLS;
 	if (h < 3 || w < 10)
@@ -358,10 +364,11 @@ keymap_help_draw(const struct keymap *km, const enum keymap_action *acts,
 	    line, A_BOLD);
 	tty_put(win, 1, 2, w - 4, "按键             动作       说明", tty_attr(TTY_HEADER));
 	for (i = 0; i < n && y < h - 1; i++, y++) {
-		keymap_keys(km, acts[i], keys, sizeof keys);
+		a = i < nview ? acts[i] : common[i - nview];
+		keymap_keys(km, a, keys, sizeof keys);
 		tty_put(win, y, 2, 16, keys[0] != '\0' ? keys : "-", A_BOLD);
-		tty_put(win, y, 19, 10, keymap_actions[acts[i]].name, A_NORMAL);
-		tty_put(win, y, 30, w - 32, keymap_actions[acts[i]].help, A_NORMAL);
+		tty_put(win, y, 19, 10, keymap_actions[a].name, A_NORMAL);
+		tty_put(win, y, 30, w - 32, keymap_actions[a].help, A_NORMAL);
 	}
 	wnoutrefresh(win);
 	delwin(win);

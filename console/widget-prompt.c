@@ -2,7 +2,8 @@
  * widget-prompt.c: a one-line question on the bottom line ("驳回理由:
  * "), answered with Enter and given up with Escape or C-g.  The answer
  * is kept as wide characters so Backspace takes a whole CJK character
- * off; the callback gets it as UTF-8.
+ * off; the callback gets it as UTF-8.  A prompt may complete its
+ * answer on Tab (the : line does) and show a hint after it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,9 @@ struct prompt {
 	wchar_t		 text[PROMPT_MAX + 1];
 	size_t		 len;
 	prompt_cb	 cb;
+	prompt_complete_cb complete;	/* Tab; NULL: Tab types nothing */
 	void		*arg;
+	char		*hint;		/* after the answer, till the next key */
 };
 
 struct prompt *
@@ -38,6 +41,7 @@ prompt_free(struct prompt *p)
 	if (p == NULL)
 		return;
 	free(p->question);
+	free(p->hint);
 	free(p);
 }
 
@@ -56,6 +60,34 @@ prompt_utf8(const struct prompt *p)
 	return out;
 }
 
+void
+prompt_set_complete(struct prompt *p, prompt_complete_cb complete)
+{
+	p->complete = complete;
+}
+
+void
+prompt_set_hint(struct prompt *p, const char *hint)
+{
+	free(p->hint);
+	p->hint = hint != NULL ? xstrdup(hint) : NULL;
+}
+
+/* Tab: the completer's answer replaces the one typed, if it gives one. */
+static void
+prompt_tab(struct console *con, struct prompt *p)
+{
+	char *answer = prompt_utf8(p), *done;
+	size_t n;
+
+	done = p->complete(con, answer, p->arg);
+	if (done != NULL && (n = mbstowcs(p->text, done, PROMPT_MAX)) !=
+	    (size_t)-1)
+		p->len = n;
+	free(done);
+	free(answer);
+}
+
 /*
  * A key for the prompt; fn is set for a KEY_ code.  Returns 1 while
  * the prompt stays, 0 once it is answered or given up; the caller then
@@ -66,6 +98,11 @@ prompt_key(struct console *con, struct prompt *p, wint_t key, int fn)
 {
 	char *answer;
 
+	if (!fn && key == L'\t' && p->complete != NULL) {
+		prompt_tab(con, p);	/* may set a hint */
+		return 1;
+	}
+	prompt_set_hint(p, NULL);
 	if ((!fn && (key == L'\r' || key == L'\n')) || (fn && key == KEY_ENTER)) {
 		answer = prompt_utf8(p);
 		p->cb(con, answer, p->arg);
@@ -100,7 +137,8 @@ prompt_draw(struct prompt *p, WINDOW *w)
 		n = mbrlen(tail, strlen(tail), &ps);
 		tail += n == 0 || n > 4 ? 1 : n;
 	}
-	xasprintf(&line, "%s%s_", p->question, tail);
+	xasprintf(&line, "%s%s_%s%s", p->question, tail, p->hint != NULL ?
+	    "   " : "", p->hint != NULL ? p->hint : "");
 	tty_put(w, 0, 0, cols, line, A_BOLD);
 	free(line);
 	free(answer);
