@@ -16,19 +16,7 @@
 
 #define CASE_LIST_BATCH	100000		/* µs of pushes one case.list answers */
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
 
-	return s != NULL ? s : "";
-}
-
-static json_int_t
-num(json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
 
 /* Is state in the comma-separated list? */
 static int
@@ -52,7 +40,7 @@ case_list_wanted(struct case_list *cl, json_t *c)
 	if ((cl->kind->flags & CASE_LIST_OPEN) &&
 	    !json_is_true(json_object_get(c, "open")))
 		return 0;
-	return case_list_in(cl->kind->states, str(c, "state"));
+	return case_list_in(cl->kind->states, jstr(c, "state"));
 }
 
 static int
@@ -70,8 +58,8 @@ case_cmp_deadline(json_t *x, json_t *y)
 
 	if (json_is_integer(dx) != json_is_integer(dy))
 		return json_is_integer(dx) ? -1 : 1;
-	if (json_is_integer(dx) && num(x, "deadline") != num(y, "deadline"))
-		return num(x, "deadline") < num(y, "deadline") ? -1 : 1;
+	if (json_is_integer(dx) && jnum(x, "deadline") != jnum(y, "deadline"))
+		return jnum(x, "deadline") < jnum(y, "deadline") ? -1 : 1;
 	return 0;
 }
 
@@ -84,7 +72,7 @@ case_cmp(const void *a, const void *b)
 
 	if ((r = case_cmp_urgent(x, y)) != 0 || (r = case_cmp_deadline(x, y)) != 0)
 		return r;
-	return num(x, "id") < num(y, "id") ? -1 : num(x, "id") > num(y, "id");
+	return jnum(x, "id") < jnum(y, "id") ? -1 : jnum(x, "id") > jnum(y, "id");
 }
 
 /* The deadline first, then urgent, then the id. */
@@ -96,7 +84,7 @@ case_cmp_deadline_first(const void *a, const void *b)
 
 	if ((r = case_cmp_deadline(x, y)) != 0 || (r = case_cmp_urgent(x, y)) != 0)
 		return r;
-	return num(x, "id") < num(y, "id") ? -1 : num(x, "id") > num(y, "id");
+	return jnum(x, "id") < jnum(y, "id") ? -1 : jnum(x, "id") > jnum(y, "id");
 }
 
 /*
@@ -107,14 +95,14 @@ void
 case_rows_sort(json_t *rows, struct list *l, json_t **v, size_t n, int flags)
 {
 	json_t *sel = l->sel >= 0 ? json_array_get(rows, (size_t)l->sel) : NULL;
-	json_int_t sel_id = sel != NULL ? num(sel, "id") : -1;
+	json_int_t sel_id = sel != NULL ? jnum(sel, "id") : -1;
 	json_t *sorted = json_array();	/* holds v's cases while rows is cleared */
 	size_t i;
 
 	qsort(v, n, sizeof *v, (flags & CASE_LIST_DEADLINE_FIRST) ?
 	    case_cmp_deadline_first : case_cmp);
 	for (i = 0; i < n; i++) {
-		if (num(v[i], "id") == sel_id)
+		if (jnum(v[i], "id") == sel_id)
 			l->sel = (int)i;
 		json_array_append(sorted, v[i]);
 	}
@@ -152,12 +140,12 @@ case_list_done(json_t *result, const struct conn_error *err, void *arg)
 	}
 	/* The selection stays on its case, not on its position. */
 	if ((row = case_list_selected(cl)) != NULL)
-		sel_id = num(row, "id");
+		sel_id = jnum(row, "id");
 	json_array_clear(cl->rows);
 	json_array_foreach(result, i, row) {
 		if (cl->kind->flags & CASE_LIST_OPEN)
 			json_object_set_new(row, "open", json_true());
-		if (num(row, "id") == sel_id)
+		if (jnum(row, "id") == sel_id)
 			cl->list.sel = (int)i;
 		json_array_append(cl->rows, row);
 	}
@@ -211,8 +199,8 @@ case_list_calendar_done(json_t *result, const struct conn_error *err, void *arg)
 	size_t i;
 
 	json_array_foreach(result, i, day) {
-		if (worktime_add_day(cl->cal, str(day, "day"),
-		    json_is_true(json_object_get(day, "off")), str(day, "name"),
+		if (worktime_add_day(cl->cal, jstr(day, "day"),
+		    json_is_true(json_object_get(day, "off")), jstr(day, "name"),
 		    &cause) != 0)
 			free(cause);
 	}
@@ -230,8 +218,8 @@ case_list_calendar(struct case_list *cl)
 
 	worktime_free(cl->cal);
 	cl->cal = worktime_create();
-	if (worktime_set_periods(cl->cal, str(cal, "periods")[0] != '\0' ?
-	    str(cal, "periods") : WORKTIME_DEFAULT_PERIODS, &cause) != 0)
+	if (worktime_set_periods(cl->cal, jstr(cal, "periods")[0] != '\0' ?
+	    jstr(cal, "periods") : WORKTIME_DEFAULT_PERIODS, &cause) != 0)
 		free(cause);
 	for (y = year; y <= year + 1; y++)
 		conn_request(cl->con->conn, "calendar.show", json_pack("{s:i}",
@@ -272,7 +260,7 @@ case_list_index(struct case_list *cl, json_int_t id)
 	size_t i;
 
 	json_array_foreach(cl->rows, i, row) {
-		if (num(row, "id") == id)
+		if (jnum(row, "id") == id)
 			return (json_int_t)i;
 	}
 	return -1;
@@ -300,7 +288,7 @@ case_list_keep(struct case_list *cl, json_t *old, json_t *row)
 {
 	const char *const *k;
 
-	if (old != NULL && num(old, "deadline") == num(row, "deadline") &&
+	if (old != NULL && jnum(old, "deadline") == jnum(row, "deadline") &&
 	    json_object_get(old, "warn_at") != NULL) {
 		for (k = cl->kind->kept; *k != NULL; k++)
 			if (json_object_get(old, *k) != NULL)
@@ -313,7 +301,7 @@ case_list_keep(struct case_list *cl, json_t *old, json_t *row)
 static void
 case_list_case(struct case_list *cl, json_t *c)
 {
-	json_int_t i = case_list_index(cl, num(c, "id"));
+	json_int_t i = case_list_index(cl, jnum(c, "id"));
 	json_t *old = i >= 0 ? json_array_get(cl->rows, (size_t)i) : NULL, *row;
 
 	if (!case_list_wanted(cl, c)) {
@@ -329,8 +317,8 @@ case_list_case(struct case_list *cl, json_t *c)
 	else {
 		json_array_append_new(cl->rows, row);
 		if (cl->kind->flags & CASE_LIST_ANNOUNCE)
-			console_message(cl->con, "新到: %s %s %s", str(c, "case_no"),
-			    str(c, "state_name"), str(c, "class_name"));
+			console_message(cl->con, "新到: %s %s %s", jstr(c, "case_no"),
+			    jstr(c, "state_name"), jstr(c, "class_name"));
 	}
 	case_list_sort(cl);
 }
@@ -338,7 +326,7 @@ case_list_case(struct case_list *cl, json_t *c)
 void
 case_list_event(struct case_list *cl, json_t *ev)
 {
-	const char *name = str(ev, "event");
+	const char *name = jstr(ev, "event");
 	json_t *data = json_object_get(ev, "data");
 
 	if (strcmp(name, "case") == 0)
@@ -349,9 +337,9 @@ case_list_event(struct case_list *cl, json_t *ev)
 		console_message(cl->con, "数据库%s", json_is_true(json_object_get(data,
 		    "up")) ? "已恢复" : "不可用");
 	else if (strcmp(name, "alarm") == 0) {
-		console_message(cl->con, "%s %s: %s阶段", str(data, "case_no"),
-		    cli_print_label(str(data, "alarm")),
-		    cli_print_label(str(data, "stage")));
+		console_message(cl->con, "%s %s: %s阶段", jstr(data, "case_no"),
+		    cli_print_label(jstr(data, "alarm")),
+		    cli_print_label(jstr(data, "stage")));
 		case_list_reload_soon(cl);
 	}
 }
@@ -371,7 +359,7 @@ case_list_action(struct case_list *cl, int a)
 static enum tty_colour
 case_list_left_text(struct case_list *cl, json_t *c, char *buf, size_t len)
 {
-	int64_t now = (int64_t)time(NULL), dl = num(c, "deadline"), s;
+	int64_t now = (int64_t)time(NULL), dl = jnum(c, "deadline"), s;
 	json_t *warn = json_object_get(c, "warn_at");
 
 	if (!json_is_integer(json_object_get(c, "deadline"))) {
@@ -438,7 +426,7 @@ case_step_done(json_t *result, const struct conn_error *err, void *arg)
 		    err->message);
 	else
 		console_message(r->con, "%s %s完成", r->case_no,
-		    str(result, "label")[0] ? str(result, "label") : r->label);
+		    jstr(result, "label")[0] ? jstr(result, "label") : r->label);
 	free(r);
 }
 
@@ -451,13 +439,13 @@ case_step(struct console *con, json_t *c, const char *action,
 	char op[32];
 
 	r->con = con;
-	snprintf(r->case_no, sizeof r->case_no, "%s", str(c, "case_no"));
+	snprintf(r->case_no, sizeof r->case_no, "%s", jstr(c, "case_no"));
 	snprintf(r->label, sizeof r->label, "%s", label);
 	snprintf(op, sizeof op, "case.%s", action);
 	if (args == NULL)
 		args = json_object();
 	json_object_set_new(args, "case", json_string(r->case_no));
-	json_object_set_new(args, "version", json_integer(num(c, "row_version")));
+	json_object_set_new(args, "version", json_integer(jnum(c, "row_version")));
 	if (conn_request(con->conn, op, args, case_step_done, r) != 0) {
 		console_message(con, "未连接 citygridd, %s 未发出", label);
 		free(r);

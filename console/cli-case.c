@@ -109,13 +109,6 @@ static const struct cli_col case_list_cols[] = {
 	{ NULL, NULL, 0, 0 }
 };
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
-}
 
 /* What a log action is called: 派遣, 上报 ... */
 const char *
@@ -133,24 +126,24 @@ cli_case_action_label(const char *action)
 void
 cli_case_new_print(json_t *r)
 {
-	const char *dup = str(r, "likely_duplicate");
+	const char *dup = jstr(r, "likely_duplicate");
 
 	if (json_is_false(json_object_get(r, "created")))
 		printf("案卷 %s 已登记过 (同一 --client-ref), 未重复登记\n",
-		    str(r, "case_no"));
+		    jstr(r, "case_no"));
 	else
-		printf("已登记案卷 %s\n", str(r, "case_no"));
+		printf("已登记案卷 %s\n", jstr(r, "case_no"));
 	if (*dup != '\0')
 		printf("注意: 可能与案卷 %s 重复 (24 小时内 50 米内的同类案卷),"
 		    " 核对后可合并: citygrid case merge %s --duplicate-of %s\n",
-		    dup, str(r, "case_no"), dup);
+		    dup, jstr(r, "case_no"), dup);
 }
 
 void
 cli_case_step_print(json_t *r)
 {
-	printf("案卷 %s: %s完成, 状态 %s, 版本 %lld\n", str(r, "case"),
-	    str(r, "label"), str(r, "state"),
+	printf("案卷 %s: %s完成, 状态 %s, 版本 %lld\n", jstr(r, "case"),
+	    jstr(r, "label"), jstr(r, "state"),
 	    (long long)json_integer_value(json_object_get(r, "row_version")));
 }
 
@@ -164,7 +157,7 @@ case_actions_text(json_t *actions)
 
 	json_array_foreach(actions, i, a) {
 		xasprintf(&tmp, "%s%s%s (%s)", out, i > 0 ? "、" : "",
-		    str(a, "label"), str(a, "action"));
+		    jstr(a, "label"), jstr(a, "action"));
 		free(out);
 		out = tmp;
 	}
@@ -200,7 +193,7 @@ case_stages_rows(json_t *stages)
 	json_array_foreach(stages, i, s) {
 		row = json_copy(s);
 		limit = cli_print_cell(json_object_get(s, "limit"), FMT_TEXT);
-		xasprintf(&text, "%s %s%s", limit, cli_print_label(str(s, "unit")),
+		xasprintf(&text, "%s %s%s", limit, cli_print_label(jstr(s, "unit")),
 		    json_is_true(json_object_get(s, "unpublished")) ? " (日历未发布)" : "");
 		json_object_set_new(row, "limit_text", json_string(text));
 		json_object_set_new(row, "standing", json_string(stage_standing(s)));
@@ -224,7 +217,7 @@ case_timeline(json_t *log)
 		name = json_string_value(json_object_get(json_object_get(l, "detail"),
 		    "action_name"));
 		json_object_set_new(row, "action_label", json_string(name != NULL ?
-		    name : cli_case_action_label(str(l, "action"))));
+		    name : cli_case_action_label(jstr(l, "action"))));
 		json_array_append_new(rows, row);
 	}
 	cli_print_table(rows, log_cols);

@@ -251,3 +251,24 @@ cli_print_heading(const char *title)
 {
 	printf("\n%s\n", title);
 }
+
+/* A string member, or "" (jstr_or: "-") when absent; an integer member. */
+const char *
+jstr(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s != NULL ? s : "";
+}
+
+const char *
+jstr_or(json_t *o, const char *key)
+{
+	return *jstr(o, key) != '\0' ? jstr(o, key) : "-";
+}
+
+json_int_t
+jnum(json_t *o, const char *key)
+{
+	return json_integer_value(json_object_get(o, key));
+}

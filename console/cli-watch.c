@@ -19,13 +19,6 @@ watch_signal(int sig)
 	watch_stop = 1;
 }
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
-}
 
 static void
 watch_case(json_t *d)
@@ -34,19 +27,19 @@ watch_case(json_t *d)
 
 	if (json_is_integer(json_object_get(d, "deadline")))
 		cli_print_time(json_integer_value(json_object_get(d, "deadline")), dl, sizeof dl);
-	printf("案卷 %s %s  %s %s  %s  期限 %s  版本 %lld\n", str(d, "case_no"),
-	    str(d, "state_name"), str(d, "class_code"), str(d, "class_name"),
-	    *str(d, "department_name") ? str(d, "department_name") : "-", dl,
+	printf("案卷 %s %s  %s %s  %s  期限 %s  版本 %lld\n", jstr(d, "case_no"),
+	    jstr(d, "state_name"), jstr(d, "class_code"), jstr(d, "class_name"),
+	    *jstr(d, "department_name") ? jstr(d, "department_name") : "-", dl,
 	    (long long)json_integer_value(json_object_get(d, "row_version")));
 }
 
 static void
 watch_step(json_t *d)
 {
-	printf("步骤 %s %s %s: %s -> %s%s%s\n", str(d, "case_no"),
-	    str(d, "actor_name"), cli_case_action_label(str(d, "action")),
-	    *str(d, "from_state") ? str(d, "from_state") : "-", str(d, "to_state"),
-	    *str(d, "reason") ? "  " : "", str(d, "reason"));
+	printf("步骤 %s %s %s: %s -> %s%s%s\n", jstr(d, "case_no"),
+	    jstr(d, "actor_name"), cli_case_action_label(jstr(d, "action")),
+	    *jstr(d, "from_state") ? jstr(d, "from_state") : "-", jstr(d, "to_state"),
+	    *jstr(d, "reason") ? "  " : "", jstr(d, "reason"));
 }
 
 static void
@@ -56,15 +49,15 @@ watch_alarm(json_t *d)
 
 	if (json_is_integer(json_object_get(d, "deadline")))
 		cli_print_time(json_integer_value(json_object_get(d, "deadline")), dl, sizeof dl);
-	printf("告警 %s %s: %s阶段 期限 %s\n", str(d, "case_no"),
-	    cli_print_label(str(d, "alarm")), cli_print_label(str(d, "stage")), dl);
+	printf("告警 %s %s: %s阶段 期限 %s\n", jstr(d, "case_no"),
+	    cli_print_label(jstr(d, "alarm")), cli_print_label(jstr(d, "stage")), dl);
 }
 
 /* One event, one line, stamped with the time it came. */
 static void
 watch_print(json_t *ev)
 {
-	const char *name = str(ev, "event");
+	const char *name = jstr(ev, "event");
 	json_t *d = json_object_get(ev, "data");
 	char now[32];
 
@@ -77,7 +70,7 @@ watch_print(json_t *ev)
 	else if (strcmp(name, "alarm") == 0)
 		watch_alarm(d);
 	else if (strcmp(name, "resync") == 0)
-		printf("推送有遗漏 (%s), 请重新读取\n", str(d, "reason"));
+		printf("推送有遗漏 (%s), 请重新读取\n", jstr(d, "reason"));
 	else if (strcmp(name, "db") == 0)
 		printf("数据库%s\n", json_is_true(json_object_get(d, "up")) ?
 		    "已恢复" : "不可用");
@@ -108,7 +101,7 @@ cli_watch_run(struct client *c, const struct cli_entry *e, json_t *args,
 	}
 	if (!json)
 		fprintf(stderr, "citygrid: 订阅 %s%s%s (订阅号 %lld), Ctrl-C 结束\n",
-		    str(sub, "scope"), *str(sub, "value") ? " " : "", str(sub, "value"),
+		    jstr(sub, "scope"), *jstr(sub, "value") ? " " : "", jstr(sub, "value"),
 		    (long long)json_integer_value(json_object_get(sub, "sub")));
 	json_decref(sub);
 	fflush(stderr);

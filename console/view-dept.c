@@ -61,19 +61,7 @@ struct dept {
 	char			*text;		/* a feedback's result, asked for */
 };
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
 
-	return s != NULL ? s : "";
-}
-
-static json_int_t
-num(json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
 
 /* Connected, or again: watch the department first, then read. */
 static void
@@ -81,7 +69,7 @@ dept_up(struct console *con, void *arg)
 {
 	struct dept *d = arg;
 	json_t *op = json_object_get(conn_hello(con->conn), "operator");
-	const char *code = str(op, "department_code");
+	const char *code = jstr(op, "department_code");
 
 	if (*code == '\0')
 		console_message(con, "操作员不属于任何部门, 无法订阅推送");
@@ -98,11 +86,6 @@ dept_event(struct console *con, void *arg, json_t *ev)
 	case_list_event(&d->cl, ev);
 }
 
-static const char *
-dept_text(json_t *c, const char *key)
-{
-	return str(c, key)[0] != '\0' ? str(c, key) : "-";
-}
 
 static const char *
 dept_cell(void *arg, int row, int col, attr_t *attr)
@@ -114,21 +97,21 @@ dept_cell(void *arg, int row, int col, attr_t *attr)
 	case COL_URGENT:
 		return json_is_true(json_object_get(c, "urgent")) ? "急" : "";
 	case COL_CASE:
-		return str(c, "case_no");
+		return jstr(c, "case_no");
 	case COL_STATE:
-		return str(c, "state_name");
+		return jstr(c, "state_name");
 	case COL_LEFT:
 		return case_list_left(&d->cl, c, attr);
 	case COL_CLASS:
-		return str(c, "class_name");
+		return jstr(c, "class_name");
 	case COL_CREATED:
-		return dept_text(c, "created");
+		return jstr_or(c, "created");
 	case COL_GRID:
-		return dept_text(c, "grid");
+		return jstr_or(c, "grid");
 	case COL_ADDRESS:
-		return dept_text(c, "address");
+		return jstr_or(c, "address");
 	case COL_DESC:
-		return dept_text(c, "description");
+		return jstr_or(c, "description");
 	case COL_COUNT:
 		break;
 	}
@@ -145,7 +128,7 @@ dept_selected(struct dept *d)
 	if (d->con->detail == NULL)
 		return case_list_selected(&d->cl);
 	json_array_foreach(d->cl.rows, i, row) {
-		if (strcmp(str(row, "case_no"), detail_case(d->con->detail)) == 0)
+		if (strcmp(jstr(row, "case_no"), detail_case(d->con->detail)) == 0)
 			return row;
 	}
 	return NULL;
@@ -165,14 +148,14 @@ dept_draw_detail(struct dept *d, WINDOW *w, int y, int lines)
 		    "本部门没有待接收或处置中的案卷", A_NORMAL);
 		return;
 	}
-	snprintf(line, sizeof line, "%s %s: %s", str(c, "case_no"),
-	    str(c, "class_name"), str(c, "description"));
+	snprintf(line, sizeof line, "%s %s: %s", jstr(c, "case_no"),
+	    jstr(c, "class_name"), jstr(c, "description"));
 	tty_put(w, y + 1, 0, cols, line, A_NORMAL);
 	if (lines < 3)
 		return;
 	snprintf(line, sizeof line, "地址: %s  网格: %s  来源: %s  (Enter 看详情)",
-	    dept_text(c, "address"), str(c, "grid"),
-	    cli_print_label(str(c, "source")));
+	    jstr_or(c, "address"), jstr(c, "grid"),
+	    cli_print_label(jstr(c, "source")));
 	tty_put(w, y + 2, 0, cols, line, A_NORMAL);
 }
 
@@ -300,8 +283,8 @@ dept_ask(struct dept *d, json_t *c, const char *q, prompt_cb cb, void *arg)
 {
 	char line[256];
 
-	d->ask_id = num(c, "id");
-	snprintf(line, sizeof line, "%s %s", str(c, "case_no"), q);
+	d->ask_id = jnum(c, "id");
+	snprintf(line, sizeof line, "%s %s", jstr(c, "case_no"), q);
 	d->con->prompt = prompt_new(line, cb, arg);
 }
 
@@ -320,7 +303,7 @@ dept_action(struct console *con, void *arg, int a)
 		return 1;
 	}
 	switch ((enum keymap_action)a) {
-	case ACT_DETAIL: detail_open(con, str(c, "case_no")); return 1;
+	case ACT_DETAIL: detail_open(con, jstr(c, "case_no")); return 1;
 	case ACT_ACCEPT: case_step(con, c, "accept", "接收", NULL); return 1;
 	case ACT_RETURN:
 		dept_ask(d, c, "回退, 原因: ", dept_return_answer, NULL);
@@ -332,7 +315,7 @@ dept_action(struct console *con, void *arg, int a)
 		dept_ask(d, c, "处置反馈, 处置结果: ", dept_feedback_text, NULL);
 		return 1;
 	case ACT_EXTEND:
-		unit = str(c, "unit")[0] != '\0' ? cli_print_label(str(c, "unit")) :
+		unit = jstr(c, "unit")[0] != '\0' ? cli_print_label(jstr(c, "unit")) :
 		    "处置时限的单位";
 		snprintf(q, sizeof q, "申请延期, 延长多少 (%s): ", unit);
 		dept_ask(d, c, q, dept_extend_amount, (void *)unit);

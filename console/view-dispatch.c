@@ -52,19 +52,7 @@ struct dispatch {
 	struct case_list	 cl;		/* the cases, kept */
 };
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
 
-	return s != NULL ? s : "";
-}
-
-static json_int_t
-num(json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
 
 /* Connected, or again: watch first, then read, so nothing falls between. */
 static void
@@ -94,20 +82,20 @@ dispatch_cell(void *arg, int row, int col, attr_t *attr)
 	case COL_URGENT:
 		return json_is_true(json_object_get(c, "urgent")) ? "急" : "";
 	case COL_CASE:
-		return str(c, "case_no");
+		return jstr(c, "case_no");
 	case COL_STATE:
-		return str(c, "state_name");
+		return jstr(c, "state_name");
 	case COL_LEFT:
 		return case_list_left(&d->cl, c, attr);
 	case COL_CLASS:
-		return str(c, "class_name");
+		return jstr(c, "class_name");
 	case COL_DEPT:
-		return str(c, "department_name")[0] != '\0' ?
-		    str(c, "department_name") : "-";
+		return jstr(c, "department_name")[0] != '\0' ?
+		    jstr(c, "department_name") : "-";
 	case COL_CREATED:
-		return str(c, "created")[0] != '\0' ? str(c, "created") : "-";
+		return jstr(c, "created")[0] != '\0' ? jstr(c, "created") : "-";
 	case COL_ADDRESS:
-		return str(c, "address")[0] != '\0' ? str(c, "address") : "-";
+		return jstr(c, "address")[0] != '\0' ? jstr(c, "address") : "-";
 	case COL_COUNT:
 		break;
 	}
@@ -128,14 +116,14 @@ dispatch_draw_detail(struct dispatch *d, WINDOW *w, int y, int lines)
 		    "没有待派遣的案卷或待审批的申请", A_NORMAL);
 		return;
 	}
-	snprintf(line, sizeof line, "%s %s: %s", str(c, "case_no"),
-	    str(c, "class_name"), str(c, "description"));
+	snprintf(line, sizeof line, "%s %s: %s", jstr(c, "case_no"),
+	    jstr(c, "class_name"), jstr(c, "description"));
 	tty_put(w, y + 1, 0, cols, line, A_NORMAL);
 	if (lines < 3)
 		return;
 	snprintf(line, sizeof line, "地址: %s  网格: %s  来源: %s",
-	    str(c, "address")[0] ? str(c, "address") : "-", str(c, "grid"),
-	    cli_print_label(str(c, "source")));
+	    jstr(c, "address")[0] ? jstr(c, "address") : "-", jstr(c, "grid"),
+	    cli_print_label(jstr(c, "source")));
 	tty_put(w, y + 2, 0, cols, line, A_NORMAL);
 }
 
@@ -192,12 +180,12 @@ dispatch_action(struct console *con, void *arg, int a)
 	case ACT_DISPATCH: case_step(con, c, "dispatch", "派遣", NULL); return 1;
 	case ACT_APPROVE: case_step(con, c, "approve", "批准", NULL); return 1;
 	case ACT_URGE: case_step(con, c, "urge", "督办", NULL); return 1;
-	case ACT_DETAIL: detail_open(con, str(c, "case_no")); return 1;
+	case ACT_DETAIL: detail_open(con, jstr(c, "case_no")); return 1;
 	case ACT_DENY:
-		snprintf(q, sizeof q, "驳回 %s 的%s, 理由: ", str(c, "case_no"),
-		    str(c, "state_name"));
+		snprintf(q, sizeof q, "驳回 %s 的%s, 理由: ", jstr(c, "case_no"),
+		    jstr(c, "state_name"));
 		con->prompt = prompt_new(q, dispatch_deny_answer,
-		    (void *)(intptr_t)num(c, "id"));
+		    (void *)(intptr_t)jnum(c, "id"));
 		return 1;
 	default:
 		return 0;

@@ -82,19 +82,7 @@ struct seat_req {
 	char		 label[32];
 };
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *v = json_string_value(json_object_get(o, key));
 
-	return v != NULL ? v : "";
-}
-
-static json_int_t
-num(json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
 
 static void
 seat_reply_done(json_t *result, const struct conn_error *err, void *arg)
@@ -140,11 +128,6 @@ seat_event(struct console *con, void *arg, json_t *ev)
 	case_list_event(&s->cl, ev);
 }
 
-static const char *
-orstr(json_t *c, const char *key)
-{
-	return str(c, key)[0] != '\0' ? str(c, key) : "-";
-}
 
 static const char *
 seat_cell(void *arg, int row, int col, attr_t *attr)
@@ -156,19 +139,19 @@ seat_cell(void *arg, int row, int col, attr_t *attr)
 	case COL_URGENT:
 		return json_is_true(json_object_get(c, "urgent")) ? "急" : "";
 	case COL_CASE:
-		return str(c, "case_no");
+		return jstr(c, "case_no");
 	case COL_STATE:
-		return str(c, "state_name");
+		return jstr(c, "state_name");
 	case COL_LEFT:
 		return case_list_left(&s->cl, c, attr);
 	case COL_CLASS:
-		return str(c, "class_name");
+		return jstr(c, "class_name");
 	case COL_SOURCE:
-		return cli_print_label(str(c, "source"));
+		return cli_print_label(jstr(c, "source"));
 	case COL_GRID:
-		return orstr(c, "grid");
+		return jstr_or(c, "grid");
 	case COL_ADDRESS:
-		return orstr(c, "address");
+		return jstr_or(c, "address");
 	case COL_COUNT:
 		break;
 	}
@@ -194,13 +177,13 @@ seat_draw_detail(struct seat *s, WINDOW *w, int y, int lines)
 		    "没有待受理的案卷; 按 n 登记热线来电", A_NORMAL);
 		return;
 	}
-	snprintf(line, sizeof line, "%s %s: %s", str(c, "case_no"),
-	    str(c, "class_name"), str(c, "description"));
+	snprintf(line, sizeof line, "%s %s: %s", jstr(c, "case_no"),
+	    jstr(c, "class_name"), jstr(c, "description"));
 	tty_put(w, y + 1, 0, cols, line, A_NORMAL);
 	if (lines < 3)
 		return;
 	snprintf(line, sizeof line, "地址: %s  网格: %s  来源: %s",
-	    orstr(c, "address"), orstr(c, "grid"), cli_print_label(str(c, "source")));
+	    jstr_or(c, "address"), jstr_or(c, "grid"), cli_print_label(jstr(c, "source")));
 	tty_put(w, y + 2, 0, cols, line, A_NORMAL);
 }
 
@@ -261,11 +244,11 @@ seat_send(struct seat *s, const char *case_no, const char *op,
 static void
 seat_step(struct seat *s, json_t *c, const struct seat_step *st)
 {
-	json_t *args = json_pack("{s:I}", "version", num(c, "row_version"));
+	json_t *args = json_pack("{s:I}", "version", jnum(c, "row_version"));
 
 	if (st->result != NULL)
 		json_object_set_new(args, "result", json_string(st->result));
-	seat_send(s, str(c, "case_no"), st->op, st->label, args);
+	seat_send(s, jstr(c, "case_no"), st->op, st->label, args);
 }
 
 static void
@@ -282,7 +265,7 @@ seat_merge_answer(struct console *con, const char *target, void *arg)
 		console_message(con, "案卷已不在列表中, 合并未发出");
 		return;
 	}
-	seat_send(s, str(c, "case_no"), "case.merge", "合并", json_pack("{s:s}", "duplicate_of", target));
+	seat_send(s, jstr(c, "case_no"), "case.merge", "合并", json_pack("{s:s}", "duplicate_of", target));
 }
 
 /* The form was submitted: case.new answered. */
@@ -299,8 +282,8 @@ seat_new_done(json_t *result, const struct conn_error *err, void *arg)
 	}
 	form_free(s->form);
 	s->form = NULL;
-	snprintf(s->dup_case, sizeof s->dup_case, "%s", str(result, "case_no"));
-	snprintf(s->dup_of, sizeof s->dup_of, "%s", str(result, "likely_duplicate"));
+	snprintf(s->dup_case, sizeof s->dup_case, "%s", jstr(result, "case_no"));
+	snprintf(s->dup_of, sizeof s->dup_of, "%s", jstr(result, "likely_duplicate"));
 	if (s->dup_of[0] != '\0')
 		console_message(s->con, "已登记 %s; 可能与 %s 重复", s->dup_case,
 		    s->dup_of);
@@ -394,8 +377,8 @@ seat_action(struct console *con, void *arg, int a)
 	}
 	if (a != ACT_MERGE)
 		return 0;
-	snprintf(q, sizeof q, "把 %s 合并到案卷号: ", str(c, "case_no"));
-	con->prompt = prompt_new(q, seat_merge_answer, (void *)(intptr_t)num(c, "id"));
+	snprintf(q, sizeof q, "把 %s 合并到案卷号: ", jstr(c, "case_no"));
+	con->prompt = prompt_new(q, seat_merge_answer, (void *)(intptr_t)jnum(c, "id"));
 	return 1;
 }
 

@@ -97,19 +97,7 @@ struct supervise {
 	char		 cell[64];
 };
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
 
-	return s != NULL ? s : "";
-}
-
-static json_int_t
-num(json_t *o, const char *key)
-{
-	return json_integer_value(json_object_get(o, key));
-}
 
 static const char *
 supervise_state_name(struct supervise *s, const char *state)
@@ -129,7 +117,7 @@ supervise_state_name(struct supervise *s, const char *state)
 static int
 supervise_wanted(json_t *c)
 {
-	const char *st = str(c, "state");
+	const char *st = jstr(c, "state");
 
 	return strcmp(st, "reported") == 0 || strcmp(st, "verified") == 0 ||
 	    strcmp(st, "checked") == 0;
@@ -166,7 +154,7 @@ supervise_show_done(json_t *result, const struct conn_error *err, void *arg)
 		if (strcmp(err->code, "E_LOCAL") == 0)
 			return;		/* lost or closing: read again when up */
 	} else if (json_is_number(json_object_get(result, "lon"))) {
-		snprintf(id, sizeof id, "%lld", (long long)num(result, "id"));
+		snprintf(id, sizeof id, "%lld", (long long)jnum(result, "id"));
 		json_object_set_new(s->pos, id, json_pack("[f, f]",
 		    json_number_value(json_object_get(result, "lon")),
 		    json_number_value(json_object_get(result, "lat"))));
@@ -206,8 +194,8 @@ supervise_alarm_add(struct supervise *s, const char *case_no, const char *stage,
 	size_t i;
 
 	json_array_foreach(s->alarms, i, a) {
-		if (strcmp(str(a, "case_no"), case_no) == 0 &&
-		    strcmp(str(a, "stage"), stage) == 0) {
+		if (strcmp(jstr(a, "case_no"), case_no) == 0 &&
+		    strcmp(jstr(a, "stage"), stage) == 0) {
 			json_array_remove(s->alarms, i);
 			break;
 		}
@@ -225,7 +213,7 @@ supervise_alarm_drop(struct supervise *s, const char *case_no)
 	size_t i = 0;
 
 	while ((a = json_array_get(s->alarms, i)) != NULL) {
-		if (strcmp(str(a, "case_no"), case_no) == 0)
+		if (strcmp(jstr(a, "case_no"), case_no) == 0)
 			json_array_remove(s->alarms, i);
 		else
 			i++;
@@ -242,10 +230,10 @@ supervise_alarm_initial(struct supervise *s, json_t *c)
 	if (json_is_true(json_object_get(c, "paused")) || !json_is_integer(dl))
 		return;
 	if (json_integer_value(dl) <= now)
-		supervise_alarm_add(s, str(c, "case_no"), str(c, "stage"),
+		supervise_alarm_add(s, jstr(c, "case_no"), jstr(c, "stage"),
 		    "overdue", json_integer_value(dl));
 	else if (json_is_integer(warn) && json_integer_value(warn) <= now)
-		supervise_alarm_add(s, str(c, "case_no"), str(c, "stage"),
+		supervise_alarm_add(s, jstr(c, "case_no"), jstr(c, "stage"),
 		    "warning", json_integer_value(warn));
 }
 
@@ -266,13 +254,13 @@ supervise_list_done(json_t *result, const struct conn_error *err, void *arg)
 	json_array_clear(s->posq);
 	json_array_clear(s->alarms);
 	json_array_foreach(result, i, row) {
-		snprintf(id, sizeof id, "%lld", (long long)num(row, "id"));
+		snprintf(id, sizeof id, "%lld", (long long)jnum(row, "id"));
 		json_object_set(s->open, id, row);
-		json_object_set(s->names, str(row, "state"), json_object_get(row,
+		json_object_set(s->names, jstr(row, "state"), json_object_get(row,
 		    "state_name"));
 		supervise_alarm_initial(s, row);
 		if (json_object_get(s->pos, id) == NULL)
-			json_array_append_new(s->posq, json_integer(num(row, "id")));
+			json_array_append_new(s->posq, json_integer(jnum(row, "id")));
 	}
 	supervise_rebuild(s);
 	supervise_pump(s);
@@ -348,8 +336,8 @@ supervise_watch_done(json_t *result, const struct conn_error *err, void *arg)
 		console_message(s->con, "订阅推送失败: %s", err->message);
 		return;
 	}
-	if (strcmp(str(result, "scope"), "all") == 0)
-		s->all_sub = num(result, "sub");
+	if (strcmp(jstr(result, "scope"), "all") == 0)
+		s->all_sub = jnum(result, "sub");
 }
 
 /*
@@ -372,7 +360,7 @@ supervise_outlines_done(json_t *result, const struct conn_error *err, void *arg)
 
 	if (result == NULL)
 		return;		/* an older daemon: the bounding box stays */
-	streets = strcmp(str(result, "level"), "street") == 0;
+	streets = strcmp(jstr(result, "level"), "street") == 0;
 	if (streets) {
 		map_clear_lines(s->map, MAP_DISTRICT);
 		map_clear_lines(s->map, MAP_GRID);
@@ -383,7 +371,7 @@ supervise_outlines_done(json_t *result, const struct conn_error *err, void *arg)
 		    json_object_get(g, "geometry"));
 		if (streets)
 			conn_request(s->con->conn, "geo.outline", json_pack("{s:s, s:s}",
-			    "level", "grid", "within", str(g, "code")),
+			    "level", "grid", "within", jstr(g, "code")),
 			    supervise_outlines_done, s);
 	}
 	console_dirty(s->con);
@@ -422,8 +410,8 @@ supervise_case(struct supervise *s, json_t *c)
 	json_t *old, *row;
 	char id[32];
 
-	snprintf(id, sizeof id, "%lld", (long long)num(c, "id"));
-	json_object_set(s->names, str(c, "state"), json_object_get(c, "state_name"));
+	snprintf(id, sizeof id, "%lld", (long long)jnum(c, "id"));
+	json_object_set(s->names, jstr(c, "state"), json_object_get(c, "state_name"));
 	if (json_is_number(json_object_get(c, "lon")))
 		json_object_set_new(s->pos, id, json_pack("[f, f]",
 		    json_number_value(json_object_get(c, "lon")),
@@ -431,15 +419,15 @@ supervise_case(struct supervise *s, json_t *c)
 	old = json_object_get(s->open, id);
 	if (!json_is_true(json_object_get(c, "open"))) {
 		json_object_del(s->open, id);
-		supervise_alarm_drop(s, str(c, "case_no"));
+		supervise_alarm_drop(s, jstr(c, "case_no"));
 	} else {
 		row = json_deep_copy(c);
 		if (old != NULL && json_object_get(old, "created") != NULL)
 			json_object_set(row, "created", json_object_get(old, "created"));
 		json_object_set_new(s->open, id, row);
 		if (old == NULL && supervise_wanted(c))
-			console_message(s->con, "新到: %s %s %s", str(c, "case_no"),
-			    str(c, "state_name"), str(c, "class_name"));
+			console_message(s->con, "新到: %s %s %s", jstr(c, "case_no"),
+			    jstr(c, "state_name"), jstr(c, "class_name"));
 	}
 	supervise_rebuild(s);
 }
@@ -458,17 +446,17 @@ static void
 supervise_event(struct console *con, void *arg, json_t *ev)
 {
 	struct supervise *s = arg;
-	const char *name = str(ev, "event");
+	const char *name = jstr(ev, "event");
 	json_t *data = json_object_get(ev, "data");
-	int all = s->all_sub == 0 || num(ev, "sub") == s->all_sub;
+	int all = s->all_sub == 0 || jnum(ev, "sub") == s->all_sub;
 
 	if (strcmp(name, "case") == 0)
 		supervise_case(s, data);
 	else if (strcmp(name, "step") == 0 && all)
 		supervise_step(s, data);
 	else if (strcmp(name, "alarm") == 0 && all) {
-		supervise_alarm_add(s, str(data, "case_no"), str(data, "stage"),
-		    str(data, "alarm"), (int64_t)time(NULL));
+		supervise_alarm_add(s, jstr(data, "case_no"), jstr(data, "stage"),
+		    jstr(data, "alarm"), (int64_t)time(NULL));
 		console_dirty(con);
 	} else if (strcmp(name, "resync") == 0)
 		supervise_reload(s);
@@ -487,17 +475,17 @@ supervise_cell(void *arg, int row, int col, attr_t *attr)
 	case COL_URGENT:
 		return json_is_true(json_object_get(c, "urgent")) ? "急" : "";
 	case COL_CASE:
-		return str(c, "case_no");
+		return jstr(c, "case_no");
 	case COL_STATE:
-		if (strcmp(str(c, "state"), "checked") == 0)
+		if (strcmp(jstr(c, "state"), "checked") == 0)
 			*attr = tty_attr(TTY_OK);
-		return str(c, "state_name");
+		return jstr(c, "state_name");
 	case COL_CLASS:
-		return str(c, "class_name");
+		return jstr(c, "class_name");
 	case COL_GRID:
-		return str(c, "grid")[0] != '\0' ? str(c, "grid") : "-";
+		return jstr(c, "grid")[0] != '\0' ? jstr(c, "grid") : "-";
 	case COL_ADDRESS:
-		return str(c, "address")[0] != '\0' ? str(c, "address") : "-";
+		return jstr(c, "address")[0] != '\0' ? jstr(c, "address") : "-";
 	case COL_COUNT:
 		break;
 	}
@@ -524,15 +512,15 @@ supervise_draw_counts(struct supervise *s, WINDOW *w, int y, int x, int cols)
 	json_t *c;
 
 	json_array_foreach(s->alarms, k, c) {
-		over += strcmp(str(c, "alarm"), "overdue") == 0;
-		warn += strcmp(str(c, "alarm"), "warning") == 0;
+		over += strcmp(jstr(c, "alarm"), "overdue") == 0;
+		warn += strcmp(jstr(c, "alarm"), "warning") == 0;
 	}
 	n = snprintf(line, sizeof line, "超时 %d 预警 %d | 待办 %zu |", over, warn,
 	    json_array_size(s->rows));
 	for (i = 0; i < sizeof supervise_states / sizeof supervise_states[0]; i++) {
 		count = 0;
 		json_object_foreach(s->open, key, c)
-			count += strcmp(str(c, "state"), supervise_states[i].state) == 0;
+			count += strcmp(jstr(c, "state"), supervise_states[i].state) == 0;
 		if (count > 0 && n < sizeof line)
 			n += snprintf(line + n, sizeof line - n, " %s %d",
 			    supervise_state_name(s, supervise_states[i].state), count);
@@ -566,12 +554,12 @@ supervise_draw_feed(struct supervise *s, WINDOW *w, int y, int x, int cols,
 				tty_put(w, y, x, cols, "(尚无步骤)", A_NORMAL);
 			break;
 		}
-		supervise_hms(num(st, "at"), t, sizeof t);
+		supervise_hms(jnum(st, "at"), t, sizeof t);
 		snprintf(line, sizeof line, "%s %s %s %s %s→%s", t,
-		    str(st, "actor_name"), cli_case_action_label(str(st, "action")),
-		    str(st, "case_no"), str(st, "from_state")[0] ?
-		    supervise_state_name(s, str(st, "from_state")) : "-",
-		    supervise_state_name(s, str(st, "to_state")));
+		    jstr(st, "actor_name"), cli_case_action_label(jstr(st, "action")),
+		    jstr(st, "case_no"), jstr(st, "from_state")[0] ?
+		    supervise_state_name(s, jstr(st, "from_state")) : "-",
+		    supervise_state_name(s, jstr(st, "to_state")));
 		tty_put(w, y + i, x, cols, line, A_NORMAL);
 	}
 }
@@ -590,11 +578,11 @@ supervise_draw_alarms(struct supervise *s, WINDOW *w, int y, int x, int cols,
 				tty_put(w, y, x, cols, "(无超时或预警)", A_NORMAL);
 			break;
 		}
-		over = strcmp(str(a, "alarm"), "overdue") == 0;
-		supervise_hms(num(a, "at"), t, sizeof t);
+		over = strcmp(jstr(a, "alarm"), "overdue") == 0;
+		supervise_hms(jnum(a, "at"), t, sizeof t);
 		snprintf(line, sizeof line, "%s %s %s %s阶段", t,
-		    cli_print_label(str(a, "alarm")), str(a, "case_no"),
-		    cli_print_label(str(a, "stage")));
+		    cli_print_label(jstr(a, "alarm")), jstr(a, "case_no"),
+		    cli_print_label(jstr(a, "stage")));
 		tty_put(w, y + i, x, cols, line, tty_attr(over ? TTY_LATE : TTY_WARN));
 	}
 }
@@ -620,19 +608,19 @@ supervise_draw_rank(struct supervise *s, WINDOW *w, int y, int x, int cols,
 	tty_put(w, y, x + 5 + nw, cols - 5 - nw, "处置  按时处置率  超期未处置", A_BOLD);
 	for (i = 0; i + 1 < lines && (r = json_array_get(s->ranking, (size_t)i)) != NULL;
 	    i++) {
-		snprintf(b, sizeof b, "%3lld", (long long)num(r, "rank"));
+		snprintf(b, sizeof b, "%3lld", (long long)jnum(r, "rank"));
 		tty_put(w, y + 1 + i, x, 4, b, A_NORMAL);
-		tty_put(w, y + 1 + i, x + 5, nw - 1, str(r, "department_name"), A_NORMAL);
+		tty_put(w, y + 1 + i, x + 5, nw - 1, jstr(r, "department_name"), A_NORMAL);
 		rate = json_object_get(r, "rate");
 		if (json_is_number(rate))
 			snprintf(b, sizeof b, "%4lld  %9.0f%%  %10lld",
-			    (long long)num(r, "handled"), json_number_value(rate) * 100,
-			    (long long)num(r, "overdue"));
+			    (long long)jnum(r, "handled"), json_number_value(rate) * 100,
+			    (long long)jnum(r, "overdue"));
 		else
 			snprintf(b, sizeof b, "%4lld     无数据  %10lld",
-			    (long long)num(r, "handled"), (long long)num(r, "overdue"));
+			    (long long)jnum(r, "handled"), (long long)jnum(r, "overdue"));
 		tty_put(w, y + 1 + i, x + 5 + nw, cols - 5 - nw, b,
-		    num(r, "overdue") > 0 ? tty_attr(TTY_LATE) : A_NORMAL);
+		    jnum(r, "overdue") > 0 ? tty_attr(TTY_LATE) : A_NORMAL);
 	}
 }
 
@@ -665,7 +653,7 @@ supervise_draw_map(struct supervise *s, WINDOW *w, int y, int x, int lines,
 	}
 	p = NULL;
 	if (sel != NULL) {
-		snprintf(id, sizeof id, "%lld", (long long)num(sel, "id"));
+		snprintf(id, sizeof id, "%lld", (long long)jnum(sel, "id"));
 		p = json_object_get(s->pos, id);
 	}
 	map_mark(s->map, p != NULL, json_number_value(json_array_get(p, 0)),
@@ -687,8 +675,8 @@ supervise_draw_legend(struct supervise *s, WINDOW *w, int y, int x, int cols)
 	size_t n, i, j;
 
 	json_object_foreach(s->open, key, c) {
-		v = json_object_get(tally, str(c, "grid"));
-		json_object_set_new(tally, str(c, "grid"),
+		v = json_object_get(tally, jstr(c, "grid"));
+		json_object_set_new(tally, jstr(c, "grid"),
 		    json_integer(json_integer_value(v) + 1));
 	}
 	json_object_foreach(tally, key, v) {
@@ -722,8 +710,8 @@ supervise_draw_detail(struct supervise *s, WINDOW *w, int y, int x, int cols)
 		    "没有待立案或待结案的案卷", A_NORMAL);
 		return;
 	}
-	snprintf(line, sizeof line, "%s %s: %s", str(c, "case_no"),
-	    str(c, "class_name"), str(c, "description"));
+	snprintf(line, sizeof line, "%s %s: %s", jstr(c, "case_no"),
+	    jstr(c, "class_name"), jstr(c, "description"));
 	tty_put(w, y, x, cols, line, A_NORMAL);
 }
 
@@ -826,7 +814,7 @@ supervise_reason_answer(struct console *con, const char *reason, void *arg)
 static int
 supervise_is(json_t *c, int checked)
 {
-	return (strcmp(str(c, "state"), "checked") == 0) == checked;
+	return (strcmp(jstr(c, "state"), "checked") == 0) == checked;
 }
 
 /* The supervisor's four steps on the selected case. */
@@ -841,8 +829,8 @@ supervise_case_action(struct supervise *s, json_t *c, int a)
 		return 1;
 	}
 	if (supervise_is(c, a == ACT_CLOSE || a == ACT_REWORK) == 0) {
-		console_message(s->con, "%s 是%s, 不能%s", str(c, "case_no"),
-		    str(c, "state_name"), keymap_actions[a].help);
+		console_message(s->con, "%s 是%s, 不能%s", jstr(c, "case_no"),
+		    jstr(c, "state_name"), keymap_actions[a].help);
 		return 1;
 	}
 	switch (a) {
@@ -850,9 +838,9 @@ supervise_case_action(struct supervise *s, json_t *c, int a)
 	case ACT_CLOSE: case_step(s->con, c, "close", "结案", NULL); return 1;
 	default:
 		snprintf(q, sizeof q, "%s %s, 理由: ", rework ? "返工" : "不予立案",
-		    str(c, "case_no"));
+		    jstr(c, "case_no"));
 		s->con->prompt = prompt_new(q, supervise_reason_answer,
-		    (void *)(intptr_t)(num(c, "id") * 2 + rework));
+		    (void *)(intptr_t)(jnum(c, "id") * 2 + rework));
 		return 1;
 	}
 }
@@ -872,7 +860,7 @@ supervise_map_action(struct supervise *s, int a)
 	case ACT_ZOOM_OUT: map_zoom(s->map, -1); return 1;
 	case ACT_CENTER:
 		if (sel != NULL) {
-			snprintf(id, sizeof id, "%lld", (long long)num(sel, "id"));
+			snprintf(id, sizeof id, "%lld", (long long)jnum(sel, "id"));
 			p = json_object_get(s->pos, id);
 		}
 		if (p == NULL)

@@ -62,13 +62,6 @@ static const struct detail_field {
 	{ "duplicate_of", "合并到" }, { "row_version", "版本" },
 };
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s != NULL ? s : "";
-}
 
 static void
 detail_clear(struct detail *dp)
@@ -168,7 +161,7 @@ detail_value(json_t *c, const char *key)
 	size_t i;
 
 	if (strcmp(key, "kind") == 0 || strcmp(key, "source") == 0)
-		return xstrdup(cli_print_label(str(c, key)));
+		return xstrdup(cli_print_label(jstr(c, key)));
 	if (strcmp(key, "lonlat") == 0) {
 		if (!json_is_number(json_object_get(c, "lon")))
 			return xstrdup("");
@@ -179,7 +172,7 @@ detail_value(json_t *c, const char *key)
 	if (strcmp(key, "actions_text") == 0) {
 		out = xstrdup("");
 		json_array_foreach(json_object_get(c, "actions"), i, a) {
-			xasprintf(&tmp, "%s%s%s", out, i > 0 ? "、" : "", str(a, "label"));
+			xasprintf(&tmp, "%s%s%s", out, i > 0 ? "、" : "", jstr(a, "label"));
 			free(out);
 			out = tmp;
 		}
@@ -222,7 +215,7 @@ detail_stage(struct detail *dp, json_t *s)
 		verdict = "进行中";
 	limit = cli_print_cell(json_object_get(s, "limit"), FMT_TEXT);
 	xasprintf(&line, "%s  %s %s  开始 %s  期限 %s  结束 %s  %s",
-	    cli_print_label(str(s, "stage")), limit, cli_print_label(str(s, "unit")),
+	    cli_print_label(jstr(s, "stage")), limit, cli_print_label(jstr(s, "unit")),
 	    detail_time(s, "started_at", start, sizeof start),
 	    detail_time(s, "deadline", dl, sizeof dl),
 	    detail_time(s, "ended_at", end, sizeof end), verdict);
@@ -235,20 +228,20 @@ detail_stage(struct detail *dp, json_t *s)
 static void
 detail_log(struct detail *dp, json_t *l)
 {
-	const char *label = str(l, "label");
+	const char *label = jstr(l, "label");
 	json_t *att = json_object_get(l, "attachments"), *h;
 	char *line;
 	size_t i;
 
 	if (*label == '\0')
-		label = cli_case_action_label(str(l, "action"));
-	xasprintf(&line, "%s  %s  %s → %s%s%s", str(l, "at"), str(l, "actor"),
-	    label, str(l, "to_name"), str(l, "department")[0] ? "  " : "",
-	    str(l, "department"));
+		label = cli_case_action_label(jstr(l, "action"));
+	xasprintf(&line, "%s  %s  %s → %s%s%s", jstr(l, "at"), jstr(l, "actor"),
+	    label, jstr(l, "to_name"), jstr(l, "department")[0] ? "  " : "",
+	    jstr(l, "department"));
 	detail_wrap(dp, A_NORMAL, 21, line);
 	free(line);
-	if (str(l, "reason")[0] != '\0') {
-		xasprintf(&line, "%21s%s", "", str(l, "reason"));
+	if (jstr(l, "reason")[0] != '\0') {
+		xasprintf(&line, "%21s%s", "", jstr(l, "reason"));
 		detail_wrap(dp, A_NORMAL, 21, line);
 		free(line);
 	}
@@ -289,9 +282,9 @@ detail_layout(struct detail *dp, int width)
 		detail_heading(dp, "任务");
 		json_array_foreach(json_object_get(c, "tasks"), i, v) {
 			snprintf(line, sizeof line, "%s  %s  %s  %s  %s",
-			    cli_print_label(str(v, "kind")), str(v, "collector_name"),
-			    cli_print_label(str(v, "state")),
-			    cli_print_label(str(v, "result")), str(v, "note"));
+			    cli_print_label(jstr(v, "kind")), jstr(v, "collector_name"),
+			    cli_print_label(jstr(v, "state")),
+			    cli_print_label(jstr(v, "result")), jstr(v, "note"));
 			detail_wrap(dp, A_NORMAL, 4, line);
 		}
 	}
@@ -372,8 +365,8 @@ detail_event(struct detail *dp, json_t *ev)
 {
 	json_t *data = json_object_get(ev, "data");
 
-	if (strcmp(str(ev, "event"), "resync") == 0 ||
-	    strcmp(str(data, "case_no"), dp->case_no) == 0)
+	if (strcmp(jstr(ev, "event"), "resync") == 0 ||
+	    strcmp(jstr(data, "case_no"), dp->case_no) == 0)
 		detail_read(dp);
 }
 

@@ -11,6 +11,7 @@ command -v tmux >/dev/null || { echo "1..0 # SKIP no tmux"; exit 0; }
 db=schema/citygrid-db
 tm="tmux -u -L citygrid-cmdline-$$"
 sess=cmdline0
+. tests/sh/console.env
 cleanup() { $tm kill-server 2>/dev/null; cg_stop; }
 trap cleanup EXIT
 mkdir -p "$cg_run/keymaps" "$cg_run/xdg-none" "$cg_run/xdg/citygrid"
@@ -18,25 +19,6 @@ cp keymaps/dispatch.ini "$cg_run/keymaps/"
 printf '[keys]\nurge = U\n' >"$cg_run/xdg/citygrid/dispatch.ini"
 chmod -R a+rX "$cg_run"
 
-screen() { $tm capture-pane -p -t "$sess" >"$cg_run/screen"; }
-on_screen() {
-	i=0
-	while :; do
-		screen
-		grep -Eq -- "$1" "$cg_run/screen" && return 0
-		i=$((i + 1))
-		[ $i -gt $(( ${2:-2} * 20 )) ] && return 1
-		sleep 0.05
-	done
-}
-# gone PATTERN: the pattern leaves the screen within 2 s.
-gone() {
-	i=0
-	while screen; grep -Eq -- "$1" "$cg_run/screen"; do
-		i=$((i + 1)); [ $i -gt 40 ] && return 1; sleep 0.05
-	done
-}
-shows() { if on_screen "$2" "${3:-2}"; then ok "$1"; else nok "$1: $(sed 's/^/# /' "$cg_run/screen")"; fi; }
 urges() { $db psql -At -c "SELECT count(*) FROM case_log l JOIN cases c ON c.id = l.case_id
     WHERE c.case_no = '$1' AND l.action = 'urge'"; }
 file_case() {

@@ -17,32 +17,13 @@ command -v tmux >/dev/null || { echo "1..0 # SKIP no tmux"; exit 0; }
 db=schema/citygrid-db
 tm="tmux -u -L citygrid-console-$$"
 sess=dispatch
+. tests/sh/console.env
 cleanup() { $tm kill-server 2>/dev/null; cg_stop; }
 trap cleanup EXIT
 # The user cannot enter the checkout; the default keys go with the client.
 mkdir -p "$cg_run/keymaps"
 cp keymaps/dispatch.ini "$cg_run/keymaps/"
 
-screen() { $tm capture-pane -p -t "$sess" >"$cg_run/screen"; }
-# on_screen PATTERN [SECONDS]: the pattern shows within the time (2 s).
-on_screen() {
-	i=0
-	while :; do
-		screen
-		grep -Eq -- "$1" "$cg_run/screen" && return 0
-		i=$((i + 1))
-		[ $i -gt $(( ${2:-2} * 20 )) ] && return 1
-		sleep 0.05
-	done
-}
-# gone PATTERN: the pattern leaves the screen within 2 s.
-gone() {
-	i=0
-	while screen; grep -Eq -- "$1" "$cg_run/screen"; do
-		i=$((i + 1)); [ $i -gt 40 ] && return 1; sleep 0.05
-	done
-}
-shows() { if on_screen "$2" "${3:-2}"; then ok "$1"; else nok "$1: $(sed 's/^/# /' "$cg_run/screen")"; fi; }
 state() { $db psql -At -c "SELECT state FROM cases WHERE case_no = '$1'"; }
 now_ms() { date +%s%3N; }
 # file_case CLASS TEXT: a hotline case, registered by seat1 and filed by

@@ -15,23 +15,13 @@ command -v tmux >/dev/null || { echo "1..0 # SKIP no tmux"; exit 0; }
 db=schema/citygrid-db
 tm="tmux -u -L citygrid-seat-$$"
 sess=seat
+wait=3
+. tests/sh/console.env
 cleanup() { $tm kill-server 2>/dev/null; cg_stop; }
 trap cleanup EXIT
 mkdir -p "$cg_run/keymaps"
 cp keymaps/seat.ini "$cg_run/keymaps/"
 
-screen() { $tm capture-pane -p -t "$sess" >"$cg_run/screen"; }
-on_screen() {
-	i=0
-	while :; do
-		screen
-		grep -Eq -- "$1" "$cg_run/screen" && return 0
-		i=$((i + 1))
-		[ $i -gt $(( ${2:-3} * 20 )) ] && return 1
-		sleep 0.05
-	done
-}
-shows() { if on_screen "$2" "${3:-3}"; then ok "$1"; else nok "$1: $(sed 's/^/# /' "$cg_run/screen")"; fi; }
 keys() { $tm send-keys -t "$sess" "$@"; }
 sql() { $db psql -At -c "$1"; }
 
