@@ -127,8 +127,8 @@ FUZZ_CC ?= clang
 FUZZ_TIME ?= 60
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -std=c11 -D_GNU_SOURCE -Ilib
-FUZZ_TARGETS = cradle nmea proto
-FUZZ_LIBS = lib/cradle.c lib/nmea.c lib/proto.c lib/xmalloc.c lib/log.c \
+FUZZ_TARGETS = cradle cradle-msg nmea proto
+FUZZ_LIBS = lib/cradle.c lib/cradle-msg.c lib/nmea.c lib/proto.c lib/xmalloc.c lib/log.c \
 	$(shell $(PKG_CONFIG) --cflags --libs jansson)
 
 fuzz:

@@ -22,6 +22,18 @@ static const char *const cradle_type_names[CRADLE_TYPE_COUNT] = {
 	[CRADLE_BYE] =		"bye",
 	[CRADLE_BYE_ACK] =	"bye_ack",
 	[CRADLE_ERROR] =	"error",
+	[CRADLE_PHOTO_QUERY] =	"photo_query",
+	[CRADLE_TRACK_QUERY] =	"track_query",
+	[CRADLE_TRACK_CHUNK] =	"track_chunk",
+	[CRADLE_TRACK_ACK] =	"track_ack",
+	[CRADLE_TASKS_REQ] =	"tasks_req",
+	[CRADLE_CODES_REQ] =	"codes_req",
+	[CRADLE_CODE] =		"code",
+	[CRADLE_CODES_DONE] =	"codes_done",
+	[CRADLE_GRIDS_REQ] =	"grids_req",
+	[CRADLE_GRID] =		"grid",
+	[CRADLE_GRIDS_DONE] =	"grids_done",
+	[CRADLE_CLOCK_REQ] =	"clock_req",
 };
 
 static const char *const cradle_error_names[CRADLE_ERR_COUNT] = {
