@@ -37,6 +37,8 @@ struct config {
 	char	*limit_dispatch;
 	char	*limit_check;
 	char	*limit_close;
+	char	*limit_verify_send;	/* limits:verify_send */
+	char	*limit_check_send;	/* limits:check_send */
 	int	 client_high_water;	/* clients:high_water, bytes */
 	int	 client_hard_limit;	/* clients:hard_limit, bytes */
 	int	 client_max_requests;	/* clients:max_requests */
@@ -170,6 +172,10 @@ void	 cmd_geo_at(struct client *, uint64_t, json_t *);
 void	 cmd_geo_outline(struct client *, uint64_t, json_t *);
 void	 cmd_class_list(struct client *, uint64_t, json_t *);
 
+/* cmd-eval.c */
+void	 cmd_eval_indicators(struct client *, uint64_t, json_t *);
+void	 cmd_eval_scores(struct client *, uint64_t, json_t *);
+
 /* cmd-rank.c */
 void	 cmd_rank_departments(struct client *, uint64_t, json_t *);
 
@@ -196,7 +202,7 @@ struct workflow_step {
 	const char	*from;		/* the state it is taken in; "*": any open */
 	int		 roles;		/* who may take it */
 	const char	*to;		/* the state after; NULL: unchanged */
-	const char	*close;		/* the timed stage it ends, with a verdict */
+	const char	*close;		/* the timed stages it ends (a,b), with verdicts */
 	const char	*open;		/* the timed stage it starts */
 	int		 flags;		/* WF_* in workflow.c */
 };

@@ -179,6 +179,12 @@ cmd_case_new(struct client *c, uint64_t id, json_t *args)
 		cmd_req_error(r, PE_BUSY, "工作日历尚未载入, 请稍后重试");
 		return;
 	}
+	/* A report not a collector's own waits for the seat to send a 核实 task. */
+	if (arg_str(args, "source") != NULL && strcmp(arg_str(args, "source"), "collector") != 0) {
+		json_t *send = workflow_stage_open("verify_send", none, now, 0);
+
+		stage = json_pack("[o, o*]", stage, send);
+	}
 	p = json_deep_copy(args);
 	if (json_object_get(p, "at") != NULL) {
 		json_object_del(p, "at");

@@ -29,6 +29,8 @@ const struct cmd_entry cmd_table[] = {
 	{ "geo.outline", 0, cmd_geo_outline, "区划和网格的轮廓 (GeoJSON), 供地图使用" },
 	{ "class.list", 0, cmd_class_list, "部件和事件类别, 带默认部门和时限" },
 	{ "rank.departments", 0, cmd_rank_departments, "当日各部门处置排名 (按时处置率)" },
+	{ "eval.indicators", ROLE_SUPERVISOR | ROLE_ADMIN | ROLE_DEPT, cmd_eval_indicators, "评价指标: 对象、期间" },
+	{ "eval.scores", ROLE_SUPERVISOR | ROLE_ADMIN | ROLE_DEPT, cmd_eval_scores, "综合指标值和等级: 对象、期间" },
 	{ "task.list", ROLE_SEAT | ROLE_SUPERVISOR | ROLE_ADMIN, cmd_task_list, "核实/核查任务列表" },
 	{ "operator.add", ROLE_ADMIN, cmd_operator_add, "添加操作员" },
 	{ "operator.list", ROLE_ADMIN | ROLE_SUPERVISOR, cmd_operator_list, "操作员列表" },

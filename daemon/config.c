@@ -39,6 +39,8 @@ static const struct config_entry {
 	{ "limits:dispatch", CONF_STRING, offsetof(struct config, limit_dispatch), "1 work_hour", 1, 0, 0 },
 	{ "limits:check", CONF_STRING, offsetof(struct config, limit_check), "2 work_hour", 1, 0, 0 },
 	{ "limits:close", CONF_STRING, offsetof(struct config, limit_close), "1 work_hour", 1, 0, 0 },
+	{ "limits:verify_send", CONF_STRING, offsetof(struct config, limit_verify_send), "1 work_hour", 1, 0, 0 },
+	{ "limits:check_send", CONF_STRING, offsetof(struct config, limit_check_send), "1 work_hour", 1, 0, 0 },
 	{ "clients:high_water", CONF_INT, offsetof(struct config, client_high_water), "1048576", 1, 4096, 1 << 30 },
 	{ "clients:hard_limit", CONF_INT, offsetof(struct config, client_hard_limit), "16777216", 1, 65536, 1 << 30 },
 	{ "clients:max_requests", CONF_INT, offsetof(struct config, client_max_requests), "64", 1, 1, 100000 },
@@ -91,7 +93,8 @@ config_check(struct config *cf, char **cause)
 	enum worktime_unit unit;
 	double v;
 	const char *limits[] = { cf->limit_verify, cf->limit_file,
-	    cf->limit_dispatch, cf->limit_check, cf->limit_close };
+	    cf->limit_dispatch, cf->limit_check, cf->limit_close,
+	    cf->limit_verify_send, cf->limit_check_send };
 	size_t i;
 	int ok = 0;
 

@@ -37,9 +37,9 @@ enum {
 #define ANY_OPEN "*"	/* any state a case is still open in */
 
 const struct workflow_step workflow_table[] = {
-	{ "verify", "核实派发", "reported", ROLE_SEAT, "verifying", NULL, "verify", WF_TASK_VERIFY },
+	{ "verify", "核实派发", "reported", ROLE_SEAT, "verifying", "verify_send", "verify", WF_TASK_VERIFY },
 	{ "verified", "核实反馈", "verifying", ROLE_SEAT | ROLE_COLLECTOR, "verified", "verify", NULL, WF_RESULT_VERIFY },
-	{ "file", "立案", "reported", ROLE_SUPERVISOR, "filed", "file", "dispatch", 0 },
+	{ "file", "立案", "reported", ROLE_SUPERVISOR, "filed", "file,verify_send", "dispatch", 0 },
 	{ "file", "立案", "verified", ROLE_SUPERVISOR, "filed", "file", "dispatch", 0 },
 	{ "reject", "不予立案", "reported", ROLE_SUPERVISOR, "rejected", NULL, NULL, WF_REASON },
 	{ "reject", "不予立案", "verifying", ROLE_SUPERVISOR, "rejected", NULL, NULL, WF_REASON },
@@ -62,8 +62,8 @@ const struct workflow_step workflow_table[] = {
 	{ "resume", "挂账恢复", "suspended", ROLE_DISPATCHER, "handling", NULL, NULL, WF_RESUME },
 	{ "suspend", "挂账", "dispatched", ROLE_DISPATCHER, "suspended", NULL, NULL, WF_REASON | WF_PAUSE_SUSPEND },
 	{ "suspend", "挂账", "handling", ROLE_DISPATCHER, "suspended", NULL, NULL, WF_REASON | WF_PAUSE_SUSPEND },
-	{ "feedback", "处置反馈", "handling", ROLE_DEPT, "handled", "handle", "check", WF_OWN_DEPT | WF_REASON },
-	{ "check", "核查派发", "handled", ROLE_SEAT, "checking", NULL, NULL, WF_TASK_CHECK },
+	{ "feedback", "处置反馈", "handling", ROLE_DEPT, "handled", "handle", "check_send", WF_OWN_DEPT | WF_REASON },
+	{ "check", "核查派发", "handled", ROLE_SEAT, "checking", "check_send", "check", WF_TASK_CHECK },
 	{ "checked", "核查反馈", "checking", ROLE_SEAT | ROLE_COLLECTOR, "checked", "check", "close", WF_RESULT_CHECK },
 	{ "close", "结案", "checked", ROLE_SUPERVISOR, "closed", "close", NULL, WF_CHECK_PASSED },
 	{ "rework", "返工", "checked", ROLE_SUPERVISOR, "dispatched", "close", "handle", WF_REASON },
@@ -80,10 +80,12 @@ static const struct {
 	const char	*label;
 	size_t		 offset;	/* in struct config */
 } stage_limits[] = {
+	{ "verify_send", "核实派发", offsetof(struct config, limit_verify_send) },
 	{ "verify", "核实", offsetof(struct config, limit_verify) },
 	{ "file", "立案", offsetof(struct config, limit_file) },
 	{ "dispatch", "派遣", offsetof(struct config, limit_dispatch) },
 	{ "handle", "处置", 0 },
+	{ "check_send", "核查派发", offsetof(struct config, limit_check_send) },
 	{ "check", "核查", offsetof(struct config, limit_check) },
 	{ "close", "结案", offsetof(struct config, limit_close) },
 };
@@ -579,8 +581,19 @@ wf_effects(struct wf_req *w)
 	e = json_pack("{s:s}", "action_name", st->label);
 	if (json_object_get(args, "at") != NULL)
 		json_object_set_new(e, "backdated", json_true());
-	if (st->close != NULL)
-		json_object_set_new(e, "stage_close", json_pack("[s]", st->close));
+	if (st->close != NULL) {
+		/* "file,verify_send": every stage named, those open end. */
+		json_t *close = json_array();
+		const char *p = st->close;
+		size_t n;
+
+		while (*p != '\0') {
+			n = strcspn(p, ",");
+			json_array_append_new(close, json_stringn(p, n));
+			p += n + (p[n] == ',');
+		}
+		json_object_set_new(e, "stage_close", close);
+	}
 	if (st->flags & WF_DEPARTMENT) {
 		/* A department named by code or id is resolved in the step's SQL. */
 		if ((dup = arg_num(args, "department", buf, sizeof buf)) != NULL) {

@@ -179,9 +179,9 @@ check "merged cases point at the case they duplicate" test \
 check "every stage of a finished case has ended with its verdict" test \
     "$(sql "SELECT count(*) FROM case_stage s JOIN cases c ON c.id = s.case_id
             WHERE c.case_no IN ($list) AND (s.ended_at IS NULL OR s.on_time IS NULL)")" -eq 0
-check "a closed case went through all six timed stages" test \
+check "a closed case went through all eight timed stages (核实派发 and 核查派发 too)" test \
     "$(sql "SELECT count(DISTINCT s.stage) FROM case_stage s JOIN cases c ON c.id = s.case_id
-            WHERE c.case_no = '$(echo $closed | cut -d' ' -f1)'")" -eq 6
+            WHERE c.case_no = '$(echo $closed | cut -d' ' -f1)'")" -eq 8
 check "rework opened a second handling stage" test \
     "$(sql "SELECT count(*) FROM case_stage s JOIN cases c ON c.id = s.case_id
             WHERE c.case_no = '$(echo $reworked | cut -d' ' -f1)' AND s.stage = 'handle'")" -eq 2
