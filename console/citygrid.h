@@ -65,6 +65,7 @@ struct cli_opt {
 #define CLI_POS 0x1		/* positional, in table order */
 #define CLI_REQ 0x2		/* required */
 #define CLI_CODE 0x4		/* a Chinese name is sent as its code (cli_print_code) */
+#define CLI_MEDIA 0x8		/* photo files among the values are sent first (media.c) */
 	const char	*meta;	/* what the value is: TEXT, N, a|b (checked) */
 	const char	*def;	/* sent when not given */
 	const char	*help;
@@ -132,6 +133,29 @@ void	 cli_case_log_print(json_t *);
 void	 cli_case_step_print(json_t *);
 void	 cli_case_task_list_print(json_t *);
 const char *cli_case_action_label(const char *);
+
+/* cli-media.c */
+int	 cli_media_put_run(struct client *, const struct cli_entry *, json_t *, int);
+int	 cli_media_get_run(struct client *, const struct cli_entry *, json_t *, int);
+
+/* media.c: photos to and from the store, in chunks. */
+struct media_file {
+	char		*path;
+	unsigned char	*data;
+	size_t		 len;
+	const char	*mime;		/* from the first bytes */
+	char		 sha256[65];
+};
+const char *media_sniff(const unsigned char *, size_t);
+struct media_file *media_file_read(const char *, char *, size_t);
+void	 media_file_free(struct media_file *);
+json_t	*media_put_args(const struct media_file *, json_int_t);
+int	 media_put_step(const struct media_file *, json_t *, json_int_t *);
+int	 media_put_file(struct client *, const char *, char *, size_t,
+	    struct client_error *);
+int	 media_is_hash(const char *);
+int	 media_args_upload(struct client *, json_t *, const char *,
+	    struct client_error *);
 
 /* cli-admin.c */
 void	 cli_operator_list_print(json_t *);

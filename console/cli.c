@@ -27,8 +27,8 @@
 #define OPT_REASON(flags, help) \
 			{ "reason", "reason", CLI_STRING, flags, "TEXT", NULL, help }
 #define OPT_NOTE	{ "note", "note", CLI_STRING, 0, "TEXT", NULL, "监督员的说明" }
-#define OPT_PHOTOS	{ "photos", "photos", CLI_LIST, 0, "HASH,...", NULL, \
-			  "照片 (散列值), 可重复" }
+#define OPT_PHOTOS	{ "photos", "photos", CLI_LIST, CLI_MEDIA, "FILE|HASH,...", NULL, \
+			  "照片: 文件 (先上传) 或已上传照片的散列值, 可重复" }
 
 /* A workflow step: case.<verb> {case, ...}; its rules are in workflow.c. */
 #define STEP(v, lab, who, text, ...) {					\
@@ -117,8 +117,8 @@ const struct cli_entry cli_table[] = {
 	    OPT_REASON(0, "说明")),
 	STEP("feedback", "处置反馈", "专业部门 (本部门)", "处置完毕, 反馈结果, 等待核查",
 	    OPT_REASON(CLI_REQ, "处置结果"),
-	    { "attachments", "attachments", CLI_LIST, 0, "HASH,...", NULL,
-	      "处置后的照片 (散列值), 可重复" }),
+	    { "attachments", "attachments", CLI_LIST, CLI_MEDIA, "FILE|HASH,...", NULL,
+	      "处置后的照片: 文件 (先上传) 或散列值, 可重复" }),
 	STEP("check", "核查派发", "受理员", "派核查任务给网格的监督员",
 	    OPT_REASON(0, "说明")),
 	STEP("checked", "核查反馈", "受理员", "记下核查结果 (监督员经采集终端反馈)",
@@ -248,6 +248,20 @@ const struct cli_entry cli_table[] = {
 		{ "UNIT", "unit", CLI_STRING, CLI_POS | CLI_REQ | CLI_CODE, NULL, NULL,
 		  "单位: 工作时, 工作日, 紧急工作时, 自然日, 或 work_hour, work_day,"
 		  " clock_hour, natural_day" },
+		OPT_END } },
+	{ .noun = "media", .verb = "put", .op = "media.put", .label = "上传照片",
+	  .roles = "所有操作员", .help = "把照片文件存入案卷库, 打印其散列值; 中断后重来只发缺的部分",
+	  .run = cli_media_put_run,
+	  .opts = (const struct cli_opt[]){
+		{ "FILE", "file", CLI_STRING, CLI_POS | CLI_REQ, NULL, NULL,
+		  "照片文件: JPEG、PNG、GIF、WebP、BMP 或 TIFF, 至多 32 MiB" },
+		OPT_END } },
+	{ .noun = "media", .verb = "get", .op = "media.get", .label = "取照片",
+	  .roles = "所有操作员", .help = "取出一张已存的照片",
+	  .run = cli_media_get_run,
+	  .opts = (const struct cli_opt[]){
+		{ "HASH", "sha256", CLI_STRING, CLI_POS | CLI_REQ, NULL, NULL, "照片的散列值 (SHA-256)" },
+		{ "output", "output", CLI_STRING, 0, "FILE", NULL, "写入文件 (默认标准输出, 终端除外)" },
 		OPT_END } },
 	{ .noun = "ping", .op = "ping", .label = "测试连接",
 	  .roles = "所有操作员", .help = "服务器、操作员、数据库和工作日历的情况",
@@ -543,6 +557,7 @@ cli_error(const struct client_error *err)
 static int
 cli_run(const struct cli_entry *e, json_t *args, const char *socket, int json)
 {
+	const struct cli_opt *o;
 	struct client_error err;
 	struct client *c;
 	json_t *result;
@@ -550,6 +565,12 @@ cli_run(const struct cli_entry *e, json_t *args, const char *socket, int json)
 
 	if ((c = client_connect(socket, &err)) == NULL)
 		return cli_error(&err);
+	for (o = e->opts; o->name != NULL; o++) {
+		if ((o->flags & CLI_MEDIA) && media_args_upload(c, args, o->arg, &err) != 0) {
+			client_free(c);
+			return cli_error(&err);
+		}
+	}
 	if (e->run != NULL)
 		rc = e->run(c, e, args, json);
 	else if ((result = client_request(c, e->op, json_incref(args),

@@ -64,6 +64,8 @@ void	 tty_stop(void);
 void	 tty_resize(void);
 attr_t	 tty_attr(enum tty_colour);
 void	 tty_put(WINDOW *, int, int, int, const char *, attr_t);
+int	 tty_pair(int, int);
+int	 tty_colour_count(void);
 
 /* conn.c: the asynchronous connection to citygridd. */
 struct conn;
@@ -264,6 +266,22 @@ void	 detail_draw(struct detail *, WINDOW *);
 
 /* view-supervise.c */
 extern const struct view view_supervise;
+
+/* media.c (the rest is in citygrid.h): photos over the console's connection. */
+typedef void (*media_put_cb)(json_t *, const char *, void *);
+typedef void (*media_get_cb)(const unsigned char *, size_t, const char *,
+	    const char *, void *);
+void	 media_put_async(struct conn *, json_t *, media_put_cb, void *);
+void	 media_get_async(struct conn *, const char *, media_get_cb, void *);
+
+/* widget-photo.c: a photo drawn in cells with chafa (libchafa). */
+struct photo;
+int	 photo_possible(void);
+struct photo *photo_decode(const unsigned char *, size_t, char *, size_t);
+int	 photo_layout(struct photo *, int, int);
+void	 photo_draw_row(struct photo *, WINDOW *, int, int, int);
+void	 photo_size(const struct photo *, int *, int *);
+void	 photo_free(struct photo *);
 
 /*
  * widget-map.c: a map in braille (U+2800..U+28FF, 2x4 dots a cell):

@@ -14,6 +14,11 @@
 
 static int tty_colours;		/* has_colors() at start */
 
+/* Colour pairs of photos, made on demand after the styles' (tty_pair). */
+#define TTY_PAIRS_MAX	8192
+static unsigned short tty_pair_of[256][256];	/* 0: not made yet */
+static int tty_npairs;
+
 static const struct tty_style {
 	short	 fg, bg;	/* -1: the terminal's default */
 	attr_t	 colour;	/* added with colours */
@@ -97,4 +102,35 @@ tty_put(WINDOW *w, int y, int x, int cols, const char *text, attr_t attr)
 	wattrset(w, attr);
 	mvwaddstr(w, y, x, buf);
 	wattrset(w, A_NORMAL);
+}
+
+/* How many colours photos may use: 0 without colours. */
+int
+tty_colour_count(void)
+{
+	return tty_colours ? COLORS : 0;
+}
+
+/*
+ * The colour pair of fg on bg, made the first time it is asked for;
+ * 0 (no colour) when the terminal has none or its pairs are used up.
+ * Pairs past 255 are extended: draw them with setcchar's opts.
+ */
+int
+tty_pair(int fg, int bg)
+{
+	int limit = COLOR_PAIRS - TTY_COUNT, pair;
+
+	if (!tty_colours || fg < 0 || bg < 0 || fg >= COLORS || bg >= COLORS ||
+	    fg > 255 || bg > 255)
+		return 0;
+	if (tty_pair_of[fg][bg] != 0)
+		return tty_pair_of[fg][bg];
+	if (limit > TTY_PAIRS_MAX)
+		limit = TTY_PAIRS_MAX;
+	pair = TTY_COUNT + tty_npairs;
+	if (tty_npairs >= limit || init_extended_pair(pair, fg, bg) == ERR)
+		return 0;
+	tty_npairs++;
+	return tty_pair_of[fg][bg] = (unsigned short)pair;
 }

@@ -10,8 +10,8 @@
  * carries no warning instant or unit, so a changed deadline asks for
  * one coalesced case.list.
  *
- * Photos cannot be sent yet: the protocol has no media upload, so the
- * paths given with a feedback are only named in its text.
+ * The photos of a feedback are files: they are sent to the store first
+ * (media.c, in chunks), then the step goes with their hashes.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -241,27 +241,61 @@ dept_extend_amount(struct console *con, const char *answer, void *arg)
 	con->prompt = prompt_new(q, dept_extend_reason, NULL);
 }
 
-/* The result text, then the photos: named in the text until upload exists. */
+/* A feedback waiting for its photos to be stored. */
+struct dept_feedback {
+	struct console	*con;
+	json_int_t	 id;	/* the case */
+	char		*text;
+};
+
+/* The photos are stored: the feedback goes with their hashes. */
+static void
+dept_feedback_sent(json_t *hashes, const char *error, void *arg)
+{
+	struct dept_feedback *f = arg;
+	struct console *con = f->con;
+	struct dept *d = con->state;
+	json_t *c;
+
+	if (hashes == NULL)
+		console_message(con, "处置反馈未发出: %s", error);
+	else if ((c = case_list_find(&d->cl, f->id)) == NULL)
+		console_message(con, "案卷已不在列表中, 处置反馈未发出");
+	else
+		case_step(con, c, "feedback", "处置反馈", json_pack("{s:s, s:O}",
+		    "reason", f->text, "attachments", hashes));
+	free(f->text);
+	free(f);
+}
+
+/* The result text, then the photo files, sent before the step. */
 static void
 dept_feedback_photos(struct console *con, const char *photos, void *arg)
 {
 	struct dept *d = con->state;
-	json_t *c;
-	char *reason;
+	struct dept_feedback *f;
+	json_t *files;
+	char *copy, *w, *save = NULL;
 
 	if (photos == NULL) {
 		console_message(con, "处置反馈已取消");
 		return;
 	}
-	if ((c = dept_asked(con, d->text, "处置反馈")) == NULL)
+	if (dept_asked(con, d->text, "处置反馈") == NULL)
 		return;
-	if (photos[strspn(photos, " ")] != '\0')
-		xasprintf(&reason, "%s (照片待上传: %s)", d->text, photos);
-	else
-		reason = xstrdup(d->text);
-	case_step(con, c, "feedback", "处置反馈", json_pack("{s:s}", "reason",
-	    reason));
-	free(reason);
+	f = xcalloc(1, sizeof *f);
+	f->con = con;
+	f->id = d->ask_id;
+	f->text = xstrdup(d->text);
+	files = json_array();
+	copy = xstrdup(photos);
+	for (w = strtok_r(copy, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save))
+		json_array_append_new(files, json_string(w));
+	free(copy);
+	if (json_array_size(files) > 0)
+		console_message(con, "照片上传中…");
+	media_put_async(con->conn, files, dept_feedback_sent, f);
+	json_decref(files);
 }
 
 static void

@@ -19,7 +19,11 @@ struct cmdline {
 struct cmdline_req {		/* what the reply needs */
 	struct console	*con;
 	const struct cli_entry *e;
+	json_t		*args;		/* until sent */
+	const struct cli_opt *media;	/* the option whose photos are being sent */
 };
+
+static void	cmdline_send_media(struct cmdline_req *);
 
 /*
  * Split a line into words at blanks; "double quotes" keep blanks and
@@ -270,14 +274,63 @@ cmdline_run(struct console *con, int argc, char **argv)
 		r = xcalloc(1, sizeof *r);
 		r->con = con;
 		r->e = e;
-		if (conn_request(con->conn, e->op, args, cmdline_done, r) != 0) {
-			console_message(con, "未连接 citygridd, %s 未发出",
-			    cli_help_name(e));
-			free(r);
-		} else
-			console_message(con, "%s…", cli_help_name(e));
+		r->args = args;
+		cmdline_send_media(r);
 	}
 	free(text);
+}
+
+/* Send the request, its args now all hashes. */
+static void
+cmdline_send(struct cmdline_req *r)
+{
+	struct console *con = r->con;
+
+	if (conn_request(con->conn, r->e->op, r->args, cmdline_done, r) != 0) {
+		console_message(con, "未连接 citygridd, %s 未发出",
+		    cli_help_name(r->e));
+		free(r);
+	} else
+		console_message(con, "%s…", cli_help_name(r->e));
+}
+
+static void
+cmdline_media_sent(json_t *hashes, const char *error, void *arg)
+{
+	struct cmdline_req *r = arg;
+
+	if (hashes == NULL) {
+		console_message(r->con, "%s 未发出: %s", cli_help_name(r->e), error);
+		json_decref(r->args);
+		free(r);
+		return;
+	}
+	json_object_set(r->args, r->media->arg, hashes);
+	cmdline_send_media(r);
+}
+
+/* Photo files given to an option first go to the store (media.c). */
+static void
+cmdline_send_media(struct cmdline_req *r)
+{
+	const struct cli_opt *o = r->media != NULL ? r->media + 1 : r->e->opts;
+	json_t *list, *v;
+	size_t i;
+
+	for (; o->name != NULL; o++) {
+		if (!(o->flags & CLI_MEDIA) ||
+		    (list = json_object_get(r->args, o->arg)) == NULL)
+			continue;
+		json_array_foreach(list, i, v) {
+			if (json_is_string(v) && !media_is_hash(json_string_value(v))) {
+				r->media = o;
+				console_message(r->con, "照片上传中…");
+				media_put_async(r->con->conn, list, cmdline_media_sent, r);
+				return;
+			}
+		}
+	}
+	cmdline_send(r);
 }
 
 static void

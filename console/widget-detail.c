@@ -7,7 +7,10 @@
  * Escape, q (quit) or Enter close it.  Scrolled to the end, it stays
  * at the end when the case is read again, to show the newest steps.  A department's steps (accept ...
  * feedback) go to the view, which takes them for the pane's case.  A pushed change to the case reads
- * it again.  Photos are named by their hash; drawing them comes later.
+ * it again.  Photos (a step's attachments, a task's photos) are read
+ * from the store in chunks once a pane names them, and drawn below their
+ * line with chafa (widget-photo.c); where they cannot be (no UTF-8, not
+ * an image), the line says why and the hash stays listed.
  *
  * Replies may come after the pane is closed, or after another has been
  * opened: each request carries the serial of its pane.
@@ -19,9 +22,22 @@
 
 #include "console.h"
 
+#define DETAIL_PHOTO_COLS	64	/* the widest a photo is drawn */
+#define DETAIL_PHOTO_ROWS	10	/* the tallest */
+
+struct detail_photo {
+	char		 sha256[65];
+	enum { PHOTO_LOADING, PHOTO_READY, PHOTO_FAILED, PHOTO_LISTED } state;
+	struct photo	*p;
+	char		*why;		/* PHOTO_FAILED */
+	size_t		 bytes;
+	char		 mime[32];
+};
 struct detail_line {
-	char	*text;
-	attr_t	 attr;
+	char			*text;
+	attr_t			 attr;
+	struct detail_photo	*ph;	/* a row of a photo, not text */
+	int			 x, row;
 };
 struct detail {
 	struct console		*con;
@@ -34,13 +50,18 @@ struct detail {
 	int			 width;		/* the lines are laid out for */
 	int			 top;		/* the first line shown */
 	int			 height;	/* lines shown at the last draw */
+	struct detail_photo	**photos;	/* read once, kept while open */
+	size_t			 nphotos;
 };
 struct detail_req {
 	struct console	*con;
 	unsigned	 serial;
+	char		 sha256[65];	/* photo requests */
 };
 
 static unsigned detail_serial;
+
+static void	detail_wrap(struct detail *, attr_t, int, const char *);
 
 static const struct detail_field {
 	const char	*key;
@@ -79,8 +100,113 @@ static void
 detail_add(struct detail *dp, attr_t attr, const char *text)
 {
 	dp->lines = xreallocarray(dp->lines, dp->nlines + 1, sizeof *dp->lines);
+	memset(&dp->lines[dp->nlines], 0, sizeof *dp->lines);
 	dp->lines[dp->nlines].text = xstrdup(text);
 	dp->lines[dp->nlines++].attr = attr;
+}
+
+static struct detail_photo *
+detail_photo_find(struct detail *dp, const char *sha)
+{
+	size_t i;
+
+	for (i = 0; i < dp->nphotos; i++) {
+		if (strcmp(dp->photos[i]->sha256, sha) == 0)
+			return dp->photos[i];
+	}
+	return NULL;
+}
+
+/* A photo has come (or not): decode it, lay the pane out again. */
+static void
+detail_photo_done(const unsigned char *data, size_t len, const char *mime,
+    const char *error, void *arg)
+{
+	struct detail_req *r = arg;
+	struct detail *dp = r->con->detail;
+	struct detail_photo *ph;
+	char why[256];
+
+	if (dp != NULL && dp->serial == r->serial &&
+	    (ph = detail_photo_find(dp, r->sha256)) != NULL) {
+		if (error != NULL) {
+			ph->state = PHOTO_FAILED;
+			xasprintf(&ph->why, "读取失败: %s", error);
+		} else if ((ph->p = photo_decode(data, len, why, sizeof why)) == NULL) {
+			ph->state = PHOTO_FAILED;
+			ph->why = xstrdup(why);
+		} else
+			ph->state = PHOTO_READY;
+		ph->bytes = len;
+		snprintf(ph->mime, sizeof ph->mime, "%s", mime != NULL ? mime : "");
+		dp->width = 0;
+		console_dirty(r->con);
+	}
+	free(r);
+}
+
+/* The pane's photo of that hash, asked for the first time it is named. */
+static struct detail_photo *
+detail_photo_get(struct detail *dp, const char *sha)
+{
+	struct detail_photo *ph;
+	struct detail_req *r;
+
+	if ((ph = detail_photo_find(dp, sha)) != NULL)
+		return ph;
+	ph = xcalloc(1, sizeof *ph);
+	snprintf(ph->sha256, sizeof ph->sha256, "%s", sha);
+	dp->photos = xreallocarray(dp->photos, dp->nphotos + 1, sizeof *dp->photos);
+	dp->photos[dp->nphotos++] = ph;
+	if (!photo_possible() || strlen(sha) != 64) {
+		ph->state = PHOTO_LISTED;
+		return ph;
+	}
+	r = xcalloc(1, sizeof *r);
+	r->con = dp->con;
+	r->serial = dp->serial;
+	snprintf(r->sha256, sizeof r->sha256, "%s", sha);
+	ph->state = PHOTO_LOADING;
+	media_get_async(dp->con->conn, sha, detail_photo_done, r);
+	return ph;
+}
+
+/* A photo's line under an indent, then its rows once it has come. */
+static void
+detail_photo_lines(struct detail *dp, int indent, const char *sha)
+{
+	struct detail_photo *ph = detail_photo_get(dp, sha);
+	char *line;
+	int rows, i, w, h, cols = dp->width - indent;
+
+	switch (ph->state) {
+	case PHOTO_LOADING:
+		xasprintf(&line, "%*s照片 %.16s… 读取中", indent, "", sha);
+		break;
+	case PHOTO_FAILED:
+		xasprintf(&line, "%*s照片 %s (无法显示, %s)", indent, "", sha, ph->why);
+		break;
+	case PHOTO_LISTED:
+		xasprintf(&line, "%*s照片 %s", indent, "", sha);
+		break;
+	default:
+		photo_size(ph->p, &w, &h);
+		xasprintf(&line, "%*s照片 %.16s…  %s, %zu KB, %dx%d", indent, "", sha,
+		    ph->mime, (ph->bytes + 1023) / 1024, w, h);
+		break;
+	}
+	detail_wrap(dp, A_NORMAL, indent + 5, line);
+	free(line);
+	if (ph->state != PHOTO_READY)
+		return;
+	rows = photo_layout(ph->p, cols < DETAIL_PHOTO_COLS ? cols : DETAIL_PHOTO_COLS,
+	    DETAIL_PHOTO_ROWS);
+	for (i = 0; i < rows; i++) {
+		detail_add(dp, A_NORMAL, "");
+		dp->lines[dp->nlines - 1].ph = ph;
+		dp->lines[dp->nlines - 1].x = indent;
+		dp->lines[dp->nlines - 1].row = i;
+	}
 }
 
 /* Bytes of s that fit in cols cells, cut between characters. */
@@ -245,21 +371,17 @@ detail_log(struct detail *dp, json_t *l)
 		detail_wrap(dp, A_NORMAL, 21, line);
 		free(line);
 	}
-	json_array_foreach(att, i, h) {
-		xasprintf(&line, "%21s照片 %s", "", json_is_string(h) ?
-		    json_string_value(h) : "?");
-		detail_wrap(dp, A_NORMAL, 21, line);
-		free(line);
-	}
+	json_array_foreach(att, i, h)
+		detail_photo_lines(dp, 21, json_is_string(h) ? json_string_value(h) : "?");
 }
 
 /* Lay the case out as lines for the width. */
 static void
 detail_layout(struct detail *dp, int width)
 {
-	json_t *c = dp->c, *v;
+	json_t *c = dp->c, *v, *p;
 	char *val, line[256];
-	size_t i;
+	size_t i, j;
 
 	detail_clear(dp);
 	dp->width = width;
@@ -286,6 +408,9 @@ detail_layout(struct detail *dp, int width)
 			    cli_print_label(jstr(v, "state")),
 			    cli_print_label(jstr(v, "result")), jstr(v, "note"));
 			detail_wrap(dp, A_NORMAL, 4, line);
+			json_array_foreach(json_object_get(v, "photos"), j, p)
+				detail_photo_lines(dp, 4, json_is_string(p) ?
+				    json_string_value(p) : "?");
 		}
 	}
 	detail_heading(dp, "日志");
@@ -345,9 +470,17 @@ detail_open(struct console *con, const char *case_no)
 void
 detail_free(struct detail *dp)
 {
+	size_t i;
+
 	if (dp == NULL)
 		return;
 	detail_clear(dp);
+	for (i = 0; i < dp->nphotos; i++) {
+		photo_free(dp->photos[i]->p);
+		free(dp->photos[i]->why);
+		free(dp->photos[i]);
+	}
+	free(dp->photos);
 	json_decref(dp->c);
 	free(dp->error);
 	free(dp);
@@ -420,6 +553,7 @@ void
 detail_draw(struct detail *dp, WINDOW *w)
 {
 	int h = getmaxy(w), cols = getmaxx(w), y, end;
+	struct detail_line *l;
 
 	if (dp->width != cols) {	/* at the end, stay there: the new steps */
 		end = dp->top > 0 && dp->top + dp->height >= (int)dp->nlines;
@@ -430,7 +564,11 @@ detail_draw(struct detail *dp, WINDOW *w)
 	dp->height = h;
 	detail_scroll(dp, 0);
 	werase(w);
-	for (y = 0; y < h && (size_t)(dp->top + y) < dp->nlines; y++)
-		tty_put(w, y, 0, cols, dp->lines[dp->top + y].text,
-		    dp->lines[dp->top + y].attr);
+	for (y = 0; y < h && (size_t)(dp->top + y) < dp->nlines; y++) {
+		l = &dp->lines[dp->top + y];
+		if (l->ph != NULL)
+			photo_draw_row(l->ph->p, w, y, l->x, l->row);
+		else
+			tty_put(w, y, 0, cols, l->text, l->attr);
+	}
 }

@@ -28,6 +28,8 @@ const struct cmd_entry cmd_table[] = {
 	{ "geo.at", 0, cmd_geo_at, "某点所在的网格、社区、街道和最近的地址" },
 	{ "geo.outline", 0, cmd_geo_outline, "区划和网格的轮廓 (GeoJSON), 供地图使用" },
 	{ "class.list", 0, cmd_class_list, "部件和事件类别, 带默认部门和时限" },
+	{ "media.put", 0, cmd_media_put, "上传照片的一块 (可断点续传)" },
+	{ "media.get", 0, cmd_media_get, "读取照片的一块" },
 	{ "rank.departments", 0, cmd_rank_departments, "当日各部门处置排名 (按时处置率)" },
 	{ "eval.indicators", ROLE_SUPERVISOR | ROLE_ADMIN | ROLE_DEPT, cmd_eval_indicators, "评价指标: 对象、期间" },
 	{ "eval.scores", ROLE_SUPERVISOR | ROLE_ADMIN | ROLE_DEPT, cmd_eval_scores, "综合指标值和等级: 对象、期间" },

@@ -66,6 +66,24 @@ shows "a usage error shows the usage" "缺少 CASE.*usage: citygrid case urge CA
 $tm send-keys -t "$sess" : "urge E0000000000000000" Enter
 shows "the daemon's error is on the bottom line" "case urge 未完成: "
 
+# Photo files given to --photos or --attachments go to the store first:
+# one that cannot be read stops the command before it is sent; a real
+# one is stored even when the daemon then refuses the step (the case is
+# not being handled, and a dispatcher may not feed back).
+$tm send-keys -t "$sess" :
+$tm send-keys -t "$sess" -l "checked $C1 --result passed --photos $cg_run/none.jpg"
+$tm send-keys -t "$sess" Enter
+shows "a photo file that is not there stops the command" "case checked 未发出: 照片 .*none.jpg 无法打开"
+cp tests/data/manhole.png "$cg_run/p.png"
+chmod 644 "$cg_run/p.png"
+psha=$(sha256sum "$cg_run/p.png" | cut -c1-64)
+$db psql -qAt -c "DELETE FROM media WHERE sha256 = '$psha'"
+$tm send-keys -t "$sess" :
+$tm send-keys -t "$sess" -l "feedback $C1 --reason 完成 --attachments $cg_run/p.png"
+$tm send-keys -t "$sess" Enter
+shows "a real photo is sent, then the daemon judges the step" "case feedback 未完成: .*(无权|不能处置)"
+if [ "$($db psql -At -c "SELECT count(*) FROM media WHERE sha256 = '$psha'")" = 1 ]; then ok "the photo was stored first"; else nok "the photo was stored first"; fi
+
 # The user's keymap binds urge to U; u no longer urges.
 C2=$(file_case 0101 钱粮胡同有私搭乱建)
 console "$cg_run/xdg"

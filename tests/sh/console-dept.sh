@@ -105,14 +105,28 @@ shows "a accepts it: the pane's log shows 接收" "  接收 → "
 st=$(state "$C1")
 if [ "$st" = handling ]; then ok "the case is handling in the database"; else nok "the case is handling in the database ('$st')"; fi
 
-# Feedback: the result text, then the photos.
-$tm send-keys -t "$sess" f
-shows "f asks for the result" "处置结果: _"
-$tm send-keys -t "$sess" -l "已清运完毕"
-$tm send-keys -t "$sess" Enter
-shows "then for the photos" "照片文件.*_"
-$tm send-keys -t "$sess" -l "/tmp/after.jpg"
-$tm send-keys -t "$sess" Enter
+# Feedback: the result text, then the photos.  A file that is not a
+# photo stops it with the reason; a real photo is sent first, then drawn
+# in the pane under the feedback's log line (chafa, in the 8 colours of
+# TERM=screen: block symbols and coloured cells).
+cp tests/data/manhole.jpg "$cg_run/after.jpg"
+printf 'not a photo\n' >"$cg_run/note.jpg"
+chmod 644 "$cg_run/after.jpg" "$cg_run/note.jpg"
+sha=$(sha256sum "$cg_run/after.jpg" | cut -c1-64)
+feedback() {
+	$tm send-keys -t "$sess" f
+	shows "f asks for the result${2:+ ($2)}" "处置结果: _"
+	$tm send-keys -t "$sess" -l "已清运完毕"
+	$tm send-keys -t "$sess" Enter
+	shows "then for the photos${2:+ ($2)}" "照片文件.*_"
+	$tm send-keys -t "$sess" -l "$1"
+	$tm send-keys -t "$sess" Enter
+}
+feedback "$cg_run/note.jpg" "not a photo"
+shows "a file that is not a photo: the feedback is not sent, and why" "处置反馈未发出: .*不是照片"
+st=$(state "$C1")
+if [ "$st" = handling ]; then ok "the case is still handling"; else nok "the case is still handling ('$st')"; fi
+feedback "$cg_run/after.jpg"
 shows "the feedback is sent: the pane's log shows 处置反馈" "  处置反馈 → "
 shows "with the result text" "已清运完毕"
 st=$(state "$C1")
@@ -122,11 +136,21 @@ case $log in
 *accept,feedback) ok "the log has accept then feedback: $log" ;;
 *) nok "the log has accept then feedback: $log" ;;
 esac
-reason=$(sql "SELECT l.reason FROM case_log l JOIN cases c ON c.id = l.case_id WHERE c.case_no = '$C1' AND l.action = 'feedback'")
-case $reason in
-已清运完毕*after.jpg*) ok "the feedback's text and the photo's name: $reason" ;;
-*) nok "the feedback's text and the photo's name: $reason" ;;
-esac
+row=$(sql "SELECT l.reason || ' ' || array_to_string(l.attachments, ',') FROM case_log l JOIN cases c ON c.id = l.case_id WHERE c.case_no = '$C1' AND l.action = 'feedback'")
+if [ "$row" = "已清运完毕 $sha" ]; then ok "the feedback's text, and the photo attached by its hash"; else nok "the feedback's text and photo: $row"; fi
+if [ "$(sql "SELECT bytes FROM media WHERE sha256 = '$sha'")" = "$(wc -c <"$cg_run/after.jpg")" ]; then ok "the photo is in the store"; else nok "the photo is in the store"; fi
+$tm send-keys -t "$sess" G
+shows "the pane names the photo: type, size, pixels" "照片 $(echo "$sha" | cut -c1-16)…  image/jpeg, 4 KB, 160x120"
+# The rows under it: block symbols, several colours.
+screen
+awk -v h="照片 $(echo "$sha" | cut -c1-16)" 'f && c++ < 10 { print } index($0, h) { f = 1 }' \
+    "$cg_run/screen" >"$cg_run/photo"
+blocks=$(grep -oP '[\x{2580}-\x{259F}]' "$cg_run/photo" | wc -l)
+rows=$(wc -l <"$cg_run/photo")
+if [ "$rows" -eq 10 ] && [ "$blocks" -ge 10 ]; then ok "the photo is drawn: $rows rows, $blocks block symbols"; else nok "the photo is drawn: $rows rows, $blocks block symbols: $(sed 's/^/# /' "$cg_run/screen")"; fi
+$tm capture-pane -e -p -t "$sess" >"$cg_run/screen-e"
+colours=$(grep -o '\[[0-9;]*m' "$cg_run/screen-e" | grep -o '4[0-7]' | sort -u | wc -l)
+if [ "$colours" -ge 3 ]; then ok "in colour: $colours background colours"; else nok "in colour: $colours background colours"; fi
 
 # q closes the pane, not the console; the handled case has left the list.
 $tm send-keys -t "$sess" q
