@@ -175,6 +175,7 @@ void	 cmd_class_list(struct client *, uint64_t, json_t *);
 /* cmd-eval.c */
 void	 cmd_eval_indicators(struct client *, uint64_t, json_t *);
 void	 cmd_eval_scores(struct client *, uint64_t, json_t *);
+
 /* cmd-media.c */
 void	 cmd_media_put(struct client *, uint64_t, json_t *);
 void	 cmd_media_get(struct client *, uint64_t, json_t *);
