@@ -53,9 +53,11 @@ UNIT_BINS = $(UNIT_SRCS:.c=)
 MANPAGES = $(wildcard man/*.[1-9])
 
 PROGS = daemon/citygridd console/citygrid
+# The reference handheld and its test host (citygrid-cradle(7)).
+EMU_PROGS = tests/cradle-emu tests/cradle-emu-host
 
 .PHONY: all check unit deps demo install clean coverage lint-man bench man-commands fuzz
-all: $(PROGS) $(UNIT_BINS)
+all: $(PROGS) $(UNIT_BINS) $(EMU_PROGS)
 
 lib/libcg.a: $(LIB_OBJS)
 	$(AR) rcs $@ $(LIB_OBJS)
@@ -73,6 +75,9 @@ console/pinyin-table.c: console/pinyin-gen.sh $(UNIHAN_READINGS)
 
 console/citygrid: $(CONSOLE_OBJS) lib/libcg.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CONSOLE_OBJS) lib/libcg.a $(CONSOLE_LIBS)
+
+tests/cradle-emu tests/cradle-emu-host: %: %.c tests/cradle-emu-line.c tests/cradle-emu.h lib/libcg.a
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) -o $@ $< tests/cradle-emu-line.c lib/libcg.a
 
 tests/unit/test-%: tests/unit/test-%.c lib/libcg.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(INIPARSER_CFLAGS) $(LDFLAGS) \
@@ -190,4 +195,4 @@ install: all
 
 clean:
 	rm -f lib/*.o lib/*.d lib/libcg.a daemon/*.o daemon/*.d console/*.o console/*.d \
-		console/pinyin-table.c $(PROGS) $(UNIT_BINS) tests/bench/bench-daemon lib/*.gcda lib/*.gcno *.gcov lib/*.gcov
+		console/pinyin-table.c $(PROGS) $(UNIT_BINS) $(EMU_PROGS) tests/bench/bench-daemon lib/*.gcda lib/*.gcno *.gcov lib/*.gcov
