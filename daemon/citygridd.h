@@ -42,6 +42,13 @@ struct config {
 	int	 client_high_water;	/* clients:high_water, bytes */
 	int	 client_hard_limit;	/* clients:hard_limit, bytes */
 	int	 client_max_requests;	/* clients:max_requests */
+	int	 cradle_enabled;	/* cradle:enabled */
+	char	*cradle_match;		/* cradle:match, lib/portmatch.c */
+	char	*cradle_ports;		/* cradle:ports */
+	int	 cradle_baud;		/* cradle:baud */
+	char	*cradle_flow;		/* cradle:flow */
+	int	 cradle_rescan;		/* cradle:rescan, seconds */
+	int	 cradle_timeout;	/* cradle:timeout, seconds */
 };
 extern struct config cfg;
 int	 config_load(const char *, struct config *, char **);

@@ -11,6 +11,7 @@
 #include <iniparser.h>
 
 #include "citygridd.h"
+#include "portmatch.h"
 
 enum config_type { CONF_STRING, CONF_INT, CONF_DOUBLE, CONF_MODE };
 
@@ -44,6 +45,13 @@ static const struct config_entry {
 	{ "clients:high_water", CONF_INT, offsetof(struct config, client_high_water), "1048576", 1, 4096, 1 << 30 },
 	{ "clients:hard_limit", CONF_INT, offsetof(struct config, client_hard_limit), "16777216", 1, 65536, 1 << 30 },
 	{ "clients:max_requests", CONF_INT, offsetof(struct config, client_max_requests), "64", 1, 1, 100000 },
+	{ "cradle:enabled", CONF_INT, offsetof(struct config, cradle_enabled), "1", 1, 0, 1 },
+	{ "cradle:match", CONF_STRING, offsetof(struct config, cradle_match), "", 1, 0, 0 },
+	{ "cradle:ports", CONF_STRING, offsetof(struct config, cradle_ports), "", 1, 0, 0 },
+	{ "cradle:baud", CONF_INT, offsetof(struct config, cradle_baud), "115200", 1, 1200, 4000000 },
+	{ "cradle:flow", CONF_STRING, offsetof(struct config, cradle_flow), "none", 1, 0, 0 },
+	{ "cradle:rescan", CONF_INT, offsetof(struct config, cradle_rescan), "3", 1, 1, 60 },
+	{ "cradle:timeout", CONF_INT, offsetof(struct config, cradle_timeout), "60", 1, 5, 3600 },
 };
 #define NCONFIG (sizeof config_table / sizeof config_table[0])
 
@@ -90,6 +98,8 @@ static int
 config_check(struct config *cf, char **cause)
 {
 	struct worktime_calendar *wt;
+	struct portmatch pm;
+	enum portmatch_flow flow;
 	enum worktime_unit unit;
 	double v;
 	const char *limits[] = { cf->limit_verify, cf->limit_file,
@@ -121,6 +131,19 @@ config_check(struct config *cf, char **cause)
 			    " clock_hour, natural_day)", limits[i]);
 			return -1;
 		}
+	}
+	if (portmatch_parse(&pm, cf->cradle_match, cf->cradle_ports, cause) != 0)
+		return -1;
+	if (portmatch_baud_speed(cf->cradle_baud) < 0) {
+		xasprintf(cause, "cradle:baud: %d is not a rate the serial driver knows"
+		    " (9600, 19200, 38400, 57600, 115200, 230400, 460800, 921600 ...)",
+		    cf->cradle_baud);
+		return -1;
+	}
+	if (portmatch_flow_parse(cf->cradle_flow, &flow) != 0) {
+		xasprintf(cause, "cradle:flow: %s is not none, rtscts or xonxoff",
+		    cf->cradle_flow);
+		return -1;
 	}
 	if (cf->client_high_water >= cf->client_hard_limit) {
 		xasprintf(cause, "clients:high_water must be below clients:hard_limit");
