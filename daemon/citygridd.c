@@ -84,6 +84,7 @@ reload(void)
 	if (log_level < LOG_LVL_DEBUG)
 		log_level = log_level_from(cfg.log_level);
 	calendar_load();
+	cradle_port_start();
 	log_info("configuration reloaded from %s", config_path);
 }
 
@@ -200,6 +201,7 @@ main(int argc, char **argv)
 	db_init(cfg.conninfo, cfg.pool_size, cfg.reconnect_max, notify_received,
 	    notify_db_state);
 	alarm_start();
+	cradle_port_start();
 	for (i = 0; i < 3; i++) {
 		sigs[i] = evsignal_new(base, signums[i], signal_cb, NULL);
 		event_add(sigs[i], NULL);
@@ -208,6 +210,7 @@ main(int argc, char **argv)
 
 	log_info("citygridd stopping");
 	alarm_stop();
+	cradle_port_stop();
 	server_stop();
 	db_shutdown();
 	for (i = 0; i < 3; i++)

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include <event2/event.h>
+#include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <jansson.h>
 #include <libpq-fe.h>
@@ -167,6 +168,10 @@ const char *arg_str(json_t *, const char *);
 const char *arg_num(json_t *, const char *, char *, size_t);
 
 /* cmd-case.c */
+struct wf_actor;
+int	 case_new_params(json_t *, const struct wf_actor *, char *[5],
+	    enum proto_error *, char **);
+void	 case_new_free(char *[5]);
 void	 cmd_case_new(struct client *, uint64_t, json_t *);
 void	 cmd_case_show(struct client *, uint64_t, json_t *);
 void	 cmd_case_list(struct client *, uint64_t, json_t *);
@@ -218,6 +223,15 @@ struct workflow_step {
 	int		 flags;		/* WF_* in workflow.c */
 };
 struct wf_ctx;
+struct wf_actor {		/* who takes a step */
+	int		 operator;	/* operator id; 0: a collector */
+	const char	*name;		/* for the case log */
+	const char	*user;		/* Unix user or collector code, for log lines */
+	int		 roles;
+	int		 department;	/* 0: none */
+	const char	*dept_name;
+};
+/* Outcome of a step for an internal caller: -1 done, else a proto_error. */
 typedef void (*workflow_cb)(int, const char *, json_t *, void *);
 extern const struct workflow_step workflow_table[];
 extern const char workflow_step_sql[];
@@ -228,12 +242,46 @@ int	 workflow_state_for_roles(const char *, int);
 void	 workflow_help(int, json_t *);
 void	 workflow_request(struct client *, uint64_t, const char *, json_t *);
 void	 workflow_run(struct cmd_req *, const char *, workflow_cb, void *);
+void	 workflow_run_as(const struct wf_actor *, const char *, json_t *,
+	    json_t *, workflow_cb, void *);
 json_t	*workflow_stage_open(const char *, struct wf_ctx *, int64_t, int);
 void	 workflow_time_text(int64_t, char *, size_t);
 int	 workflow_step_time(json_t *, int64_t *, char **);
 int	 workflow_parse_limit(const char *, double *, enum worktime_unit *);
 enum proto_error workflow_sqlstate(const char *);
 char	*workflow_attachments(json_t *);
+
+/* cradle-port.c */
+struct cradle_session;
+struct sp_port;
+struct cradle_port {		/* a serial port a cradle is on */
+	uint64_t		 id;
+	char			*name;		/* as found or configured, for logs */
+	char			*device;	/* what it resolves to */
+	int			 rule;		/* of cradle:match; -1: cradle:ports */
+	int			 fd;
+	struct sp_port		*sp;		/* NULL: opened with termios */
+	int			 pty;
+	int			 up;		/* open */
+	int			 seen;		/* in the last scan */
+	char			*error;		/* the last failure to open, logged once */
+	time_t			 opened_at;
+	uint64_t		 bytes_in, bytes_out;
+	struct bufferevent	*bev;
+	struct cradle_session	*session;	/* NULL until a unit speaks */
+	TAILQ_ENTRY(cradle_port) entry;
+};
+void	 cradle_port_start(void);
+void	 cradle_port_stop(void);
+void	 cradle_port_send(struct cradle_port *, const void *, size_t);
+size_t	 cradle_port_queued(struct cradle_port *);
+int	 cradle_port_count(void);
+
+/* cradle.c */
+struct cradle_session *cradle_session_new(struct cradle_port *);
+void	 cradle_session_input(struct cradle_session *, const uint8_t *, size_t);
+void	 cradle_session_drained(struct cradle_session *);
+void	 cradle_session_end(struct cradle_session *, const char *);
 
 /* alarm.c */
 void	 alarm_start(void);

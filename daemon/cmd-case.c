@@ -160,25 +160,29 @@ case_new_done(PGresult *res, const char *err, void *arg)
 	cmd_req_reply(r, json_incref(json_array_get(r->data = db_result_json(res), 0)));
 }
 
-void
-cmd_case_new(struct client *c, uint64_t id, json_t *args)
+/*
+ * The parameters of cg_case_new for case.new, whoever registers it (an
+ * operator, or a collector through the cradle): the checked fields, the
+ * time, the actor and the filing stage.  0, or -1 with the error's code
+ * and message.  The caller frees the strings with case_new_free.
+ */
+int
+case_new_params(json_t *args, const struct wf_actor *a, char *params[5],
+    enum proto_error *code, char **cause)
 {
-	struct cmd_req *r = cmd_req_new(c, id, args);
 	json_t *p, *stage;
 	struct wf_ctx *none = NULL;
-	char *cause, *ptext, *stext, at[40], actor[16];
-	const char *params[5];
 	int64_t now;
 
-	if (workflow_step_time(args, &now, &cause) != 0 ||
-	    case_new_check(args, &cause) != 0) {
-		cmd_req_error(r, PE_INVALID, "%s", cause);
-		free(cause);
-		return;
-	}
+	memset(params, 0, 5 * sizeof *params);
+	*code = PE_INVALID;
+	if (workflow_step_time(args, &now, cause) != 0 ||
+	    case_new_check(args, cause) != 0)
+		return -1;
 	if ((stage = workflow_stage_open("file", none, now, 0)) == NULL) {
-		cmd_req_error(r, PE_BUSY, "工作日历尚未载入, 请稍后重试");
-		return;
+		*code = PE_BUSY;
+		xasprintf(cause, "工作日历尚未载入, 请稍后重试");
+		return -1;
 	}
 	/* A report not a collector's own waits for the seat to send a 核实 task. */
 	if (arg_str(args, "source") != NULL && strcmp(arg_str(args, "source"), "collector") != 0) {
@@ -192,20 +196,44 @@ cmd_case_new(struct client *c, uint64_t id, json_t *args)
 		json_object_set_new(p, "backdated", json_true());
 	}
 	json_object_set_new(p, "version", json_string(cfg.standard));
-	ptext = json_dumps(p, JSON_COMPACT);
-	stext = json_dumps(stage, JSON_COMPACT);
+	params[0] = json_dumps(p, JSON_COMPACT);
+	params[1] = xmalloc(40);
+	workflow_time_text(now, params[1], 40);
+	if (a->operator != 0)
+		xasprintf(&params[2], "%d", a->operator);
+	params[3] = xstrdup(a->name);
+	params[4] = json_dumps(stage, JSON_COMPACT);
 	json_decref(p);
 	json_decref(stage);
-	workflow_time_text(now, at, sizeof at);
-	snprintf(actor, sizeof actor, "%d", c->op ? c->op->id : 0);
-	params[0] = ptext;
-	params[1] = at;
-	params[2] = c->op ? actor : NULL;
-	params[3] = c->op ? c->op->name : c->user;
-	params[4] = stext;
-	cmd_query(r, case_new_sql, 5, params, case_new_done);
-	free(ptext);
-	free(stext);
+	return 0;
+}
+
+void
+case_new_free(char *params[5])
+{
+	int i;
+
+	for (i = 0; i < 5; i++)
+		free(params[i]);
+}
+
+void
+cmd_case_new(struct client *c, uint64_t id, json_t *args)
+{
+	struct cmd_req *r = cmd_req_new(c, id, args);
+	const struct operator *op = c->op;
+	struct wf_actor a = { op->id, op->name, op->user, op->roles,
+	    op->department, op->dept_name };
+	enum proto_error code;
+	char *cause, *params[5];
+
+	if (case_new_params(args, &a, params, &code, &cause) != 0) {
+		cmd_req_error(r, code, "%s", cause);
+		free(cause);
+		return;
+	}
+	cmd_query(r, case_new_sql, 5, (const char *const *)params, case_new_done);
+	case_new_free(params);
 }
 
 static void

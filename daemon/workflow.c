@@ -90,6 +90,16 @@ static const struct {
 	{ "close", "结案", offsetof(struct config, limit_close) },
 };
 
+/*
+ * The same step for the cradle: the record it carries out is kept in
+ * cradle_record (schema/010-cradle.sql) in the same transaction, so a
+ * record resent after a cut is found there and never applied twice.
+ */
+static const char workflow_receipt_sql[] =
+    "SELECT s.row_version, s.log_id, cg_cradle_receipt($12::jsonb, NULL, s.log_id)"
+    " FROM cg_case_step($1::bigint, $2::integer, $3, $4::text[], $5,"
+    " $6::timestamptz, $7::integer, $8, $9, $10::text[], $11::jsonb) s";
+
 struct wf_ctx {			/* one row of cg_case_context */
 	char	*id;
 	char	*case_no;
@@ -106,7 +116,10 @@ struct wf_ctx {			/* one row of cg_case_context */
 };
 
 struct wf_req {
-	struct cmd_req	*r;
+	struct cmd_req	*r;		/* a client's request; NULL for the cradle */
+	json_t		*args;
+	struct wf_actor	 actor;		/* strings owned */
+	json_t		*receipt;	/* the cradle's record, kept with the step */
 	struct wf_ctx	 ctx;
 	const struct workflow_step *step;
 	char		*action;
@@ -373,6 +386,11 @@ static void
 wf_free(struct wf_req *w)
 {
 	wf_ctx_free(&w->ctx);
+	json_decref(w->args);
+	json_decref(w->receipt);
+	free((char *)w->actor.name);
+	free((char *)w->actor.user);
+	free((char *)w->actor.dept_name);
 	free(w->action);
 	free(w);
 }
@@ -393,7 +411,8 @@ wf_finish(struct wf_req *w, enum proto_error code, json_t *result,
 	if (w->cb != NULL) {
 		w->cb(fmt == NULL ? -1 : (int)code, msg, result, w->cb_arg);
 		json_decref(result);
-		cmd_req_free(w->r);
+		if (w->r != NULL)
+			cmd_req_free(w->r);
 	} else if (fmt != NULL)
 		cmd_req_error(w->r, code, "%s", msg);
 	else
@@ -424,7 +443,7 @@ wf_step_done(PGresult *res, const char *err, void *arg)
 		return;
 	}
 	log_info("case %s: %s by %s (%s): %s -> %s", w->ctx.case_no, w->action,
-	    w->r->c->op ? w->r->c->op->user : w->r->c->user, w->step->label,
+	    w->actor.user, w->step->label,
 	    w->ctx.state, w->step->to ? w->step->to : w->ctx.state);
 	wf_finish(w, 0, json_pack("{s:s, s:s, s:s, s:s, s:i, s:I}",
 	    "case", w->ctx.case_no, "action", w->action, "label", w->step->label,
@@ -459,7 +478,7 @@ workflow_sqlstate(const char *state)
 static int
 wf_task_close(struct wf_req *w, json_t *effects, const char *kind)
 {
-	json_t *args = w->r->args;
+	json_t *args = w->args;
 	const char *result = arg_str(args, "result");
 	json_t *photos = json_object_get(args, "photos");
 	int ok;
@@ -573,7 +592,7 @@ static json_t *
 wf_effects(struct wf_req *w)
 {
 	const struct workflow_step *st = w->step;
-	json_t *args = w->r->args, *e, *open;
+	json_t *args = w->args, *e, *open;
 	char buf[32];
 	const char *dup;
 	int dept = w->ctx.department;
@@ -660,23 +679,21 @@ static int
 wf_check(struct wf_req *w)
 {
 	const struct workflow_step *st = w->step;
-	struct client *c = w->r->c;
-	json_t *args = w->r->args;
-	const char *reason = arg_str(args, "reason");
-	int roles = c->op != NULL ? c->op->roles : ROLE_COLLECTOR;
+	const struct wf_actor *a = &w->actor;
+	const char *reason = arg_str(w->args, "reason");
 
-	if ((st->roles & roles) == 0) {
+	if ((st->roles & a->roles) == 0) {
 		char *names = role_labels(st->roles);
 
 		wf_finish(w, PE_ROLE, NULL, "%s(%s) 无权%s, 需要角色: %s",
-		    c->op ? c->op->name : "", c->user, st->label, names);
+		    a->name, a->user, st->label, names);
 		free(names);
 		return -1;
 	}
-	if ((st->flags & WF_OWN_DEPT) && c->op != NULL &&
-	    (c->op->department == 0 || c->op->department != w->ctx.department)) {
+	if ((st->flags & WF_OWN_DEPT) && (a->department == 0 ||
+	    a->department != w->ctx.department)) {
 		wf_finish(w, PE_ROLE, NULL, "案卷 %s 不属于%s", w->ctx.case_no,
-		    c->op->dept_name[0] ? c->op->dept_name : "你的部门");
+		    a->dept_name[0] ? a->dept_name : "你的部门");
 		return -1;
 	}
 	if ((st->flags & WF_REASON) && (reason == NULL || *reason == '\0')) {
@@ -698,8 +715,8 @@ wf_context_done(PGresult *res, const char *err, void *arg)
 	struct wf_req *w = arg;
 	const struct workflow_step *any;
 	json_t *effects;
-	char version[16], at[40], actor[16], *eff;
-	const char *params[11];
+	char version[16], at[40], actor[16], *eff, *receipt;
+	const char *params[12];
 	char from[64];
 	json_t *jv;
 
@@ -715,12 +732,12 @@ wf_context_done(PGresult *res, const char *err, void *arg)
 		char buf[32];
 
 		wf_finish(w, PE_NOTFOUND, NULL, "案卷 %s 不存在",
-		    arg_num(w->r->args, "case", buf, sizeof buf));
+		    arg_num(w->args, "case", buf, sizeof buf));
 		return;
 	}
 	wf_ctx_read(&w->ctx, res);
 	/* The version the operator saw goes first: who changed it tells more. */
-	jv = json_object_get(w->r->args, "version");
+	jv = json_object_get(w->args, "version");
 	if (json_is_integer(jv) && json_integer_value(jv) != w->ctx.version) {
 		wf_finish(w, PE_CONFLICT, NULL, "案卷 %s 已于 %s 被 %s 修改, 请刷新后重试",
 		    w->ctx.case_no, PQgetvalue(res, 0, 15), PQgetvalue(res, 0, 14));
@@ -739,7 +756,7 @@ wf_context_done(PGresult *res, const char *err, void *arg)
 	snprintf(version, sizeof version, "%d", json_is_integer(jv) ?
 	    (int)json_integer_value(jv) : w->ctx.version);
 	workflow_time_text(w->now, at, sizeof at);
-	snprintf(actor, sizeof actor, "%d", w->r->c->op ? w->r->c->op->id : 0);
+	snprintf(actor, sizeof actor, "%d", w->actor.operator);
 	snprintf(from, sizeof from, "{%s}", w->ctx.state);
 	eff = json_dumps(effects, JSON_COMPACT);
 	json_decref(effects);
@@ -749,15 +766,19 @@ wf_context_done(PGresult *res, const char *err, void *arg)
 	params[3] = from;
 	params[4] = w->step->to;
 	params[5] = at;
-	params[6] = w->r->c->op ? actor : NULL;
-	params[7] = w->r->c->op ? w->r->c->op->name : w->r->c->user;
-	params[8] = arg_str(w->r->args, "reason");
-	params[9] = workflow_attachments(w->r->args);
+	params[6] = w->actor.operator != 0 ? actor : NULL;
+	params[7] = w->actor.name;
+	params[8] = arg_str(w->args, "reason");
+	params[9] = workflow_attachments(w->args);
 	params[10] = eff;
-	if (db_query(workflow_step_sql, 11, params, wf_step_done, w) != 0)
+	params[11] = receipt = w->receipt != NULL ?
+	    json_dumps(w->receipt, JSON_COMPACT) : NULL;
+	if (db_query(receipt != NULL ? workflow_receipt_sql : workflow_step_sql,
+	    receipt != NULL ? 12 : 11, params, wf_step_done, w) != 0)
 		wf_finish(w, PE_DB, NULL, "数据库不可用, 操作未执行");
 	free((char *)params[9]);
 	free(eff);
+	free(receipt);
 }
 
 /* SQL of a step; duplicate_of_ref is resolved to an id inside. */
@@ -793,27 +814,19 @@ workflow_attachments(json_t *args)
 	return tmp;
 }
 
-/* Start a step for a client request: case.<action> {case, ...}. */
-void
-workflow_run(struct cmd_req *r, const char *action, workflow_cb cb, void *arg)
+/* Start a step: case.<action> {case, ...}; w holds actor and args. */
+static void
+wf_start(struct wf_req *w)
 {
-	struct wf_req *w;
 	const char *params[1];
-	char buf[32];
+	char buf[32], *cause;
 
-	char *cause;
-
-	w = xcalloc(1, sizeof *w);
-	w->r = r;
-	w->action = xstrdup(action);
-	w->cb = cb;
-	w->cb_arg = arg;
-	if (workflow_step_time(r->args, &w->now, &cause) != 0) {
+	if (workflow_step_time(w->args, &w->now, &cause) != 0) {
 		wf_finish(w, PE_INVALID, NULL, "%s", cause);
 		free(cause);
 		return;
 	}
-	params[0] = arg_num(r->args, "case", buf, sizeof buf);
+	params[0] = arg_num(w->args, "case", buf, sizeof buf);
 	if (params[0] == NULL) {
 		wf_finish(w, PE_INVALID, NULL, "须给出案卷编号 (case)");
 		return;
@@ -825,6 +838,52 @@ workflow_run(struct cmd_req *r, const char *action, workflow_cb cb, void *arg)
 	if (db_query("SELECT * FROM cg_case_context($1)", 1, params,
 	    wf_context_done, w) != 0)
 		wf_finish(w, PE_DB, NULL, "数据库不可用, 操作未执行, 请稍后重试");
+}
+
+static struct wf_req *
+wf_new(const char *action, json_t *args, const struct wf_actor *a,
+    workflow_cb cb, void *arg)
+{
+	struct wf_req *w = xcalloc(1, sizeof *w);
+
+	w->action = xstrdup(action);
+	w->args = json_incref(args);
+	w->actor = *a;
+	w->actor.name = xstrdup(a->name);
+	w->actor.user = xstrdup(a->user);
+	w->actor.dept_name = xstrdup(a->dept_name != NULL ? a->dept_name : "");
+	w->cb = cb;
+	w->cb_arg = arg;
+	return w;
+}
+
+/* A step for a client's request, as its operator. */
+void
+workflow_run(struct cmd_req *r, const char *action, workflow_cb cb, void *arg)
+{
+	const struct operator *op = r->c->op;
+	struct wf_actor a = { op->id, op->name, op->user, op->roles,
+	    op->department, op->dept_name };
+	struct wf_req *w = wf_new(action, r->args, &a, cb, arg);
+
+	w->r = r;
+	wf_start(w);
+}
+
+/*
+ * A step taken by someone who is not a client: a collector, through the
+ * cradle.  receipt (may be NULL; taken) is stored with the step, in its
+ * transaction.  cb gets the outcome; the step is decided, checked and
+ * carried out exactly as for a client.
+ */
+void
+workflow_run_as(const struct wf_actor *a, const char *action, json_t *args,
+    json_t *receipt, workflow_cb cb, void *arg)
+{
+	struct wf_req *w = wf_new(action, args, a, cb, arg);
+
+	w->receipt = receipt;
+	wf_start(w);
 }
 
 void
