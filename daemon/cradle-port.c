@@ -352,7 +352,8 @@ cradle_port_scan(evutil_socket_t fd, short what, void *arg)
 	size_t i;
 
 	cradle_scan_list(&s);
-	portmatch_select(&rules, s.d, s.n);
+	log_debug("cradle: scan: %zu ports and paths, %zu cradles", s.n,
+	    portmatch_select(&rules, s.d, s.n));
 	TAILQ_FOREACH(p, &ports, entry)
 		p->seen = 0;
 	for (i = 0; i < s.n; i++) {
