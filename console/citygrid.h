@@ -163,6 +163,7 @@ void	 cli_operator_print(json_t *);
 void	 cli_dept_list_print(json_t *);
 void	 cli_geo_search_print(json_t *);
 void	 cli_geo_at_print(json_t *);
+void	 cli_geo_code_print(json_t *);
 void	 cli_class_list_print(json_t *);
 void	 cli_dept_print(json_t *);
 void	 cli_calendar_show_print(json_t *);

@@ -28,6 +28,9 @@ static const struct cli_label {
 	{ "professional", "专业部门" }, { "unit", "权属单位" }, { "street", "街道" },
 	{ "center", "中心" },
 	{ "warning", "预警" }, { "overdue", "超时" },
+	{ "door", "门楼牌" }, { "poi", "兴趣点" }, { "road", "街巷" }, { "area", "地片" },
+	{ "block", "区片" }, { "region", "区域" }, { "grid", "单元网格" },
+	{ "community", "社区" }, { "district", "区县" },
 };
 
 const char *

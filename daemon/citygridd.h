@@ -181,6 +181,7 @@ void	 cmd_task_list(struct client *, uint64_t, json_t *);
 /* cmd-geo.c */
 void	 cmd_geo_search(struct client *, uint64_t, json_t *);
 void	 cmd_geo_at(struct client *, uint64_t, json_t *);
+void	 cmd_geo_code(struct client *, uint64_t, json_t *);
 void	 cmd_geo_outline(struct client *, uint64_t, json_t *);
 void	 cmd_class_list(struct client *, uint64_t, json_t *);
 

@@ -1,36 +1,26 @@
 /*
- * cmd-geo.c: places for the consoles: address search, what is at a
- * point, and the class table of the deployment's standard.  PostgreSQL
- * does the searching (pg_trgm, PostGIS indexes); the geocoding
- * subsystem proper (CJ/T 215) grows from here.
+ * cmd-geo.c: geocoding (地理编码, CJ/T 215) and the class table: an
+ * address, place, pinyin initials or code to a place with its grid,
+ * community and street (geo.search, geo.code), a point back to its grid
+ * and the nearest address and road (geo.at), outlines for maps
+ * (geo.outline).  PostgreSQL does the searching (pg_trgm and PostGIS
+ * indexes), never a scan here.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "citygridd.h"
 
-/* Full-width digits and letters are folded first, as callers type them. */
-static const char geo_search_sql[] =
-    "WITH q AS (SELECT translate($1, '０１２３４５６７８９－（）', '0123456789-()') AS t)"
-    " SELECT a.id, a.kind, a.name, a.full_name, ST_X(ST_PointOnSurface(a.geom)) AS lon,"
-    " ST_Y(ST_PointOnSurface(a.geom)) AS lat, a.grid, g.area_class, cm.code AS community,"
-    " cm.name AS community_name, st.code AS street, st.name AS street_name,"
-    " round(word_similarity(q.t, a.full_name)::numeric, 3) AS score"
-    " FROM q, address a"
-    " LEFT JOIN grid g ON g.code = a.grid"
-    " LEFT JOIN division cm ON cm.code = a.community"
-    " LEFT JOIN division st ON st.code = cm.parent"
-    " WHERE (q.t <% a.full_name OR a.full_name LIKE '%' || q.t || '%')"
-    "  AND (a.valid_to IS NULL OR a.valid_to > current_date)"
-    " ORDER BY a.full_name LIKE '%' || q.t || '%' DESC, word_similarity(q.t, a.full_name) DESC,"
-    "  length(a.full_name), a.id"
-    " LIMIT $2::integer";
-
-static const char geo_at_sql[] =
-    "SELECT l.grid, l.area_class, l.community, l.community_name, l.street, l.street_name,"
-    " (SELECT a.full_name FROM address a WHERE a.kind IN ('door', 'poi')"
-    "  ORDER BY a.geom <-> ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4490) LIMIT 1) AS nearest"
-    " FROM cg_locate($1::float8, $2::float8) l";
+/*
+ * The searching is SQL's (schema/022-geo-search.sql): cg_geo_search()
+ * normalises the text and matches it through the trigram indexes on
+ * address.search_key and search_initials, cg_geo_at() finds the grid
+ * and the nearest address and road through the GiST indexes,
+ * cg_geo_code() looks a code up.
+ */
+static const char geo_search_sql[] = "SELECT * FROM cg_geo_search($1, $2::integer)";
+static const char geo_at_sql[] = "SELECT * FROM cg_geo_at($1::float8, $2::float8)";
+static const char geo_code_sql[] = "SELECT * FROM cg_geo_code($1)";
 
 /* Outlines simplified for drawing; grids a street at a time fit a frame. */
 static const char geo_outline_sql[] =
@@ -68,8 +58,16 @@ cmd_geo_search(struct client *c, uint64_t id, json_t *args)
 	char buf[16];
 	int limit = json_is_integer(lim) ? (int)json_integer_value(lim) : 20;
 
-	if (text == NULL || *text == '\0') {
-		cmd_req_error(r, PE_INVALID, "须给出要查找的地址 (text)");
+	if (text == NULL || text[strspn(text, " \t")] == '\0') {
+		cmd_req_error(r, PE_INVALID, "须给出要查找的地址、地名、拼音首字母或代码 (text)");
+		return;
+	}
+	if (strlen(text) > 200) {
+		cmd_req_error(r, PE_INVALID, "要查找的文字太长 (至多 200 字节)");
+		return;
+	}
+	if (lim != NULL && !json_is_integer(lim)) {
+		cmd_req_error(r, PE_INVALID, "limit 须为整数");
 		return;
 	}
 	if (limit < 1 || limit > 200) {
@@ -82,7 +80,7 @@ cmd_geo_search(struct client *c, uint64_t id, json_t *args)
 	cmd_query(r, geo_search_sql, 2, params, cmd_rows_done);
 }
 
-/* geo.at {lon, lat}: grid, community, street and the nearest address. */
+/* geo.at {lon, lat}: grid, community, street, nearest address and road. */
 void
 cmd_geo_at(struct client *c, uint64_t id, json_t *args)
 {
@@ -90,17 +88,42 @@ cmd_geo_at(struct client *c, uint64_t id, json_t *args)
 	json_t *lon = json_object_get(args, "lon"), *lat = json_object_get(args, "lat");
 	char x[32], y[32];
 	const char *params[2];
+	double lo, la;
 
 	if (!json_is_number(lon) || !json_is_number(lat)) {
 		cmd_req_error(r, PE_INVALID, "须给出经纬度 (lon, lat)");
 		return;
 	}
-	snprintf(x, sizeof x, "%.8f", json_number_value(lon));
-	snprintf(y, sizeof y, "%.8f", json_number_value(lat));
+	lo = json_number_value(lon);
+	la = json_number_value(lat);
+	if (!(lo >= -180 && lo <= 180 && la >= -90 && la <= 90)) {
+		cmd_req_error(r, PE_INVALID, "经纬度超出范围: 经度须在 -180 到 180, 纬度须在 -90 到 90 之间");
+		return;
+	}
+	snprintf(x, sizeof x, "%.8f", lo);
+	snprintf(y, sizeof y, "%.8f", la);
 	params[0] = x;
 	params[1] = y;
 	r->p1 = xstrdup("该位置所在的网格");
 	cmd_query(r, geo_at_sql, 2, params, cmd_row_done);
+}
+
+/* geo.code {code}: a component, grid, address or division by its code. */
+void
+cmd_geo_code(struct client *c, uint64_t id, json_t *args)
+{
+	struct cmd_req *r = cmd_req_new(c, id, args);
+	const char *code = arg_str(args, "code");
+	if (code == NULL || *code == '\0') {
+		cmd_req_error(r, PE_INVALID, "须给出部件标识码、网格、地址或区划代码 (code)");
+		return;
+	}
+	if (strlen(code) > 100) {	/* 32 characters, full-width ones too */
+		cmd_req_error(r, PE_INVALID, "代码太长: 部件标识码、网格、地址和区划代码至多 32 个字符");
+		return;
+	}
+	xasprintf(&r->p1, "代码为 %s 的部件、网格、地址或区划", code);
+	cmd_query(r, geo_code_sql, 1, &code, cmd_row_done);
 }
 
 /* geo.outline {level, within}: outlines as GeoJSON for maps. */

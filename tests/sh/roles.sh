@@ -56,6 +56,7 @@ case list|seat1 super1 disp1 huanwei1 admin1|
 ping|seat1 super1 disp1 huanwei1 admin1|
 geo search|seat1 super1 disp1 huanwei1 admin1|东四北大街23号
 geo at|seat1 super1 disp1 huanwei1 admin1|116.417 39.935
+geo code|seat1 super1 disp1 huanwei1 admin1|110101002001014
 class list|seat1 super1 disp1 huanwei1 admin1|--kind event
 EOF
 echo "1..$n"
