@@ -38,7 +38,7 @@ DEB_PACKAGES = build-essential pkg-config \
 	libncurses-dev libpq-dev libevent-dev libserialport-dev \
 	libiniparser-dev libjansson-dev libcmocka-dev libchafa-dev libgdk-pixbuf-2.0-dev \
 	postgresql-15 postgresql-15-postgis-3 postgresql-15-pgtap \
-	tmux socat mandoc jq unicode-data
+	tmux socat mandoc jq unicode-data gdal-bin
 
 LIB_SRCS = $(wildcard lib/*.c)
 LIB_OBJS = $(LIB_SRCS:.c=.o)

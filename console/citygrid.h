@@ -172,6 +172,17 @@ void	 cli_calendar_deadline_print(json_t *);
 int	 cli_ping_run(struct client *, const struct cli_entry *, json_t *,
 	    int);
 
+/* cli-base.c */
+int	 cli_base_import_run(struct client *, const struct cli_entry *, json_t *,
+	    int);
+int	 cli_base_export_run(struct client *, const struct cli_entry *, json_t *,
+	    int);
+void	 cli_base_import_print(json_t *);
+void	 cli_component_history_print(json_t *);
+void	 cli_grid_history_print(json_t *);
+void	 cli_grid_edit_print(json_t *);
+void	 cli_component_edit_print(json_t *);
+
 /* cli-watch.c */
 int	 cli_watch_run(struct client *, const struct cli_entry *, json_t *,
 	    int);

@@ -31,6 +31,9 @@ static const struct cli_label {
 	{ "door", "门楼牌" }, { "poi", "兴趣点" }, { "road", "街巷" }, { "area", "地片" },
 	{ "block", "区片" }, { "region", "区域" }, { "grid", "单元网格" },
 	{ "community", "社区" }, { "district", "区县" },
+	{ "add", "新增" }, { "move", "移动" }, { "owner", "变更部门" }, { "retire", "撤销" },
+	{ "restore", "恢复" }, { "edit", "修改" }, { "regrid", "网格调整" },
+	{ "import", "导入" }, { "split", "拆分" }, { "merge", "合并" },
 };
 
 const char *

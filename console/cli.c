@@ -30,6 +30,40 @@
 #define OPT_PHOTOS	{ "photos", "photos", CLI_LIST, CLI_MEDIA, "FILE|HASH,...", NULL, \
 			  "照片: 文件 (先上传) 或已上传照片的散列值, 可重复" }
 
+/* Base data: import and export of a layer (cli-base.c). */
+#define OPT_IMPORT(what)						\
+	{ "FILE", "file", CLI_STRING, CLI_POS | CLI_REQ, NULL, NULL,	\
+	  "要导入的文件: GeoJSON、Shapefile (.shp 或其目录)、CSV, 或 GDAL 能读的其他格式" }, \
+	{ "map", "map", CLI_LIST, 0, "FIELD=SRC,...", NULL,		\
+	  "字段映射: " what " 取自文件的字段 SRC, 可重复; lon=、lat=、wkt= 指明 CSV 的坐标列" }, \
+	{ "layer", "layer", CLI_STRING, 0, "NAME", NULL, "只导入这个图层 (默认全部图层)" }, \
+	{ "srs", "srs", CLI_STRING, 0, "SRS", NULL,			\
+	  "文件没有坐标系时用的坐标系, 如 EPSG:4326 (CSV 默认 EPSG:4490)" }, \
+	{ "dry-run", "dry_run", CLI_TRUE, 0, NULL, NULL,		\
+	  "只校验并报告会有什么变化 (新增、变更、撤销), 不做改动" },	\
+	{ "retire-missing", "retire_missing", CLI_TRUE, 0, NULL, NULL,	\
+	  "撤销文件中没有的 (在 --within 之内的) 现有对象" },		\
+	{ "within", "within", CLI_STRING, 0, "CODE", NULL,		\
+	  "--retire-missing 只管这个网格编码前缀之内的" },		\
+	{ "no-repair", "repair", CLI_FALSE, 0, NULL, NULL,		\
+	  "无效的几何图形不修复, 一律拒绝 (默认: 能安全修复的用 ST_MakeValid 修复)" }, \
+	{ "reason", "reason", CLI_STRING, 0, "TEXT", NULL, "原因, 记入历史" }
+#define OPT_EXPORT							\
+	{ "FILE", "file", CLI_STRING, CLI_POS | CLI_REQ, NULL, NULL,	\
+	  "写入的文件 (已有的会被替换); Shapefile 可以是目录" },	\
+	{ "format", "format", CLI_STRING, 0, "geojson|shp|csv", NULL,	\
+	  "格式 (默认按扩展名: .csv, .shp 或目录, 其他为 GeoJSON)" },	\
+	{ "within", "within", CLI_STRING, 0, "CODE", NULL,		\
+	  "只导出这个网格编码前缀 (区划) 之内的" },			\
+	{ "retired", "retired", CLI_TRUE, 0, NULL, NULL, "也导出已撤销的" }
+#define OPT_COMPONENT	{ "ID", "id", CLI_STRING, CLI_POS | CLI_REQ, NULL, NULL, \
+			  "部件标识码 (16 或 17 位)" }
+#define OPT_PLACE							\
+	{ "lon", "lon", CLI_NUMBER, 0, "DEG", NULL, "经度 (CGCS2000)" },	\
+	{ "lat", "lat", CLI_NUMBER, 0, "DEG", NULL, "纬度" },		\
+	{ "wkt", "wkt", CLI_STRING, 0, "WKT", NULL,			\
+	  "线或面部件的几何图形 (WKT, 经纬度), 代替 --lon --lat" }
+
 /* A workflow step: case.<verb> {case, ...}; its rules are in workflow.c. */
 #define STEP(v, lab, who, text, ...) {					\
 	.noun = "case", .verb = v, .op = "case." v, .label = lab,	\
@@ -235,6 +269,98 @@ const struct cli_entry cli_table[] = {
 	  .opts = (const struct cli_opt[]){
 		{ "kind", "kind", CLI_STRING, 0, "component|event", NULL, "只列部件或事件" },
 		OPT_END } },
+	{ .noun = "grid", .verb = "import", .op = "import.begin", .label = "导入网格",
+	  .roles = "系统管理员", .help = "从文件导入单元网格: 校验编码、社区、几何、重叠和空隙, 一次全部导入或全不导入",
+	  .run = cli_base_import_run,
+	  .opts = (const struct cli_opt[]){ OPT_IMPORT("code、community、area_class、init_date、note"),
+		{ "allow-gaps", "allow_gaps", CLI_TRUE, 0, NULL, NULL,
+		  "社区内没有网格覆盖的空隙只作警告, 不拒绝" },
+		OPT_END } },
+	{ .noun = "grid", .verb = "export", .op = "export.page", .label = "导出网格",
+	  .roles = "所有操作员", .help = "把在用的单元网格写成 GeoJSON、Shapefile 或 CSV",
+	  .run = cli_base_export_run,
+	  .opts = (const struct cli_opt[]){ OPT_EXPORT, OPT_END } },
+	{ .noun = "grid", .verb = "split", .op = "grid.split", .label = "拆分网格",
+	  .roles = "系统管理员", .help = "沿一条线把网格拆成新网格 (新编码), 原网格撤销, 部件、在办案卷、地址和监督员随之调整",
+	  .print = cli_grid_edit_print,
+	  .opts = (const struct cli_opt[]){
+		{ "CODE", "code", CLI_STRING, CLI_POS | CLI_REQ, NULL, NULL, "要拆分的网格" },
+		{ "line", "line", CLI_STRING, 0, "LON LAT,LON LAT,...", NULL,
+		  "拆分线, 须穿过网格" },
+		{ "lon", "lon", CLI_NUMBER, 0, "DEG", NULL, "沿这条经线拆分 (代替 --line)" },
+		{ "lat", "lat", CLI_NUMBER, 0, "DEG", NULL, "沿这条纬线拆分 (代替 --line)" },
+		OPT_REASON(CLI_REQ, "原因, 记入历史"),
+		OPT_END } },
+	{ .noun = "grid", .verb = "merge", .op = "grid.merge", .label = "合并网格",
+	  .roles = "系统管理员", .help = "把同一社区相邻的网格合并成一个新网格 (新编码), 原网格撤销",
+	  .print = cli_grid_edit_print,
+	  .opts = (const struct cli_opt[]){
+		{ "CODE", "codes", CLI_LIST, CLI_POS | CLI_REQ, NULL, NULL, "要合并的网格" },
+		{ "CODE", "codes", CLI_LIST, CLI_POS, NULL, NULL, "另一个网格 (可以更多)" },
+		{ "area-class", "area_class", CLI_STRING, 0, "A|B|C", NULL,
+		  "合并后的管理等级 (各网格等级不同时必须给出)" },
+		OPT_REASON(CLI_REQ, "原因, 记入历史"),
+		OPT_END } },
+	{ .noun = "grid", .verb = "history", .op = "grid.history", .label = "网格历史",
+	  .roles = "所有操作员", .help = "网格的各个版本 (谁、何时、为什么) 和拆分、合并记录",
+	  .print = cli_grid_history_print,
+	  .opts = (const struct cli_opt[]){
+		{ "CODE", "code", CLI_STRING, CLI_POS | CLI_REQ, NULL, NULL, "网格编码" },
+		OPT_END } },
+	{ .noun = "component", .verb = "import", .op = "import.begin", .label = "导入部件",
+	  .roles = "系统管理员", .help = "从文件导入部件 (普查): 校验标识码、类别、部门、几何和所在网格",
+	  .run = cli_base_import_run,
+	  .opts = (const struct cli_opt[]){ OPT_IMPORT("id、standard、class_code、name、dept_main、"
+		"dept_owner、dept_maint、grid、status、source、init_date、note"), OPT_END } },
+	{ .noun = "component", .verb = "export", .op = "export.page", .label = "导出部件",
+	  .roles = "所有操作员", .help = "把在用的部件写成 GeoJSON、Shapefile (按点、线、面分层) 或 CSV",
+	  .run = cli_base_export_run,
+	  .opts = (const struct cli_opt[]){ OPT_EXPORT, OPT_END } },
+	{ .noun = "component", .verb = "history", .op = "component.history", .label = "部件历史",
+	  .roles = "所有操作员", .help = "部件的各个版本: 新增、移动、变更部门、撤销, 谁、何时、为什么, 及各版本的案卷",
+	  .print = cli_component_history_print,
+	  .opts = (const struct cli_opt[]){ OPT_COMPONENT, OPT_END } },
+	{ .noun = "component", .verb = "add", .op = "component.add", .label = "新增部件",
+	  .roles = "系统管理员", .help = "新增一个部件, 网格取自位置",
+	  .print = cli_component_edit_print,
+	  .opts = (const struct cli_opt[]){ OPT_COMPONENT, OPT_PLACE,
+		{ "name", "name", CLI_STRING, 0, "TEXT", NULL, "名称 (默认为类别名称)" },
+		{ "dept-main", "dept_main", CLI_STRING, 0, "CODE", NULL,
+		  "主管部门 (默认为类别的默认部门)" },
+		{ "dept-owner", "dept_owner", CLI_STRING, 0, "CODE", NULL, "权属单位" },
+		{ "dept-maint", "dept_maint", CLI_STRING, 0, "CODE", NULL, "养护单位" },
+		{ "status", "status", CLI_STRING, 0, "完好|破损|丢失|占用", NULL, "状态 (默认完好)" },
+		{ "note", "note", CLI_STRING, 0, "TEXT", NULL, "备注" },
+		OPT_REASON(0, "原因, 记入历史"),
+		OPT_END } },
+	{ .noun = "component", .verb = "move", .op = "component.move", .label = "移动部件",
+	  .roles = "系统管理员", .help = "部件的新位置, 网格随之调整; 已有案卷仍指向原来的版本",
+	  .print = cli_component_edit_print,
+	  .opts = (const struct cli_opt[]){ OPT_COMPONENT, OPT_PLACE,
+		OPT_REASON(CLI_REQ, "原因, 记入历史"), OPT_END } },
+	{ .noun = "component", .verb = "set-owner", .op = "component.owner", .label = "变更部门",
+	  .roles = "系统管理员", .help = "变更部件的主管部门、权属单位或养护单位",
+	  .print = cli_component_edit_print,
+	  .opts = (const struct cli_opt[]){ OPT_COMPONENT,
+		{ "main", "dept_main", CLI_STRING, 0, "CODE", NULL, "主管部门" },
+		{ "owner", "dept_owner", CLI_STRING, 0, "CODE", NULL, "权属单位 (空字符串: 无)" },
+		{ "maint", "dept_maint", CLI_STRING, 0, "CODE", NULL, "养护单位 (空字符串: 无)" },
+		OPT_REASON(CLI_REQ, "原因, 记入历史"), OPT_END } },
+	{ .noun = "component", .verb = "retire", .op = "component.retire", .label = "撤销部件",
+	  .roles = "系统管理员", .help = "撤销 (注销) 部件: 保留其历史和案卷, 不再在用",
+	  .print = cli_component_edit_print,
+	  .opts = (const struct cli_opt[]){ OPT_COMPONENT,
+		{ "status", "status", CLI_STRING, 0, "移除|废弃", NULL, "撤销后的状态 (默认移除)" },
+		OPT_REASON(CLI_REQ, "原因, 记入历史"), OPT_END } },
+	{ .noun = "address", .verb = "import", .op = "import.begin", .label = "导入地址",
+	  .roles = "系统管理员", .help = "从文件导入地址和兴趣点 (地理编码数据), 网格和社区取自位置",
+	  .run = cli_base_import_run,
+	  .opts = (const struct cli_opt[]){ OPT_IMPORT("id、kind、name、full_name、district、"
+		"area_name、road、door_no、building、poi、aliases、valid_from"), OPT_END } },
+	{ .noun = "address", .verb = "export", .op = "export.page", .label = "导出地址",
+	  .roles = "所有操作员", .help = "把在用的地址写成 GeoJSON、Shapefile (按点、线、面分层) 或 CSV",
+	  .run = cli_base_export_run,
+	  .opts = (const struct cli_opt[]){ OPT_EXPORT, OPT_END } },
 	{ .noun = "calendar", .verb = "show", .op = "calendar.show", .label = "日历",
 	  .roles = "所有操作员", .help = "一年的节假日和调休上班日",
 	  .print = cli_calendar_show_print,

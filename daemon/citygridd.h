@@ -192,6 +192,20 @@ void	 cmd_eval_scores(struct client *, uint64_t, json_t *);
 /* cmd-media.c */
 void	 cmd_media_put(struct client *, uint64_t, json_t *);
 void	 cmd_media_get(struct client *, uint64_t, json_t *);
+/* cmd-base.c */
+void	 cmd_import_begin(struct client *, uint64_t, json_t *);
+void	 cmd_import_rows(struct client *, uint64_t, json_t *);
+void	 cmd_import_finish(struct client *, uint64_t, json_t *);
+void	 cmd_import_abort(struct client *, uint64_t, json_t *);
+void	 cmd_export_page(struct client *, uint64_t, json_t *);
+void	 cmd_grid_split(struct client *, uint64_t, json_t *);
+void	 cmd_grid_merge(struct client *, uint64_t, json_t *);
+void	 cmd_grid_history(struct client *, uint64_t, json_t *);
+void	 cmd_component_history(struct client *, uint64_t, json_t *);
+void	 cmd_component_add(struct client *, uint64_t, json_t *);
+void	 cmd_component_move(struct client *, uint64_t, json_t *);
+void	 cmd_component_owner(struct client *, uint64_t, json_t *);
+void	 cmd_component_retire(struct client *, uint64_t, json_t *);
 
 /* cmd-rank.c */
 void	 cmd_rank_departments(struct client *, uint64_t, json_t *);
