@@ -192,6 +192,7 @@ void	 cmd_eval_scores(struct client *, uint64_t, json_t *);
 /* cmd-media.c */
 void	 cmd_media_put(struct client *, uint64_t, json_t *);
 void	 cmd_media_get(struct client *, uint64_t, json_t *);
+
 /* cmd-base.c */
 void	 cmd_import_begin(struct client *, uint64_t, json_t *);
 void	 cmd_import_rows(struct client *, uint64_t, json_t *);
