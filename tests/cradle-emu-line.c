@@ -368,8 +368,12 @@ emu_line_send(struct emu_line *l, const struct cradle_msg *m)
 	    CRADLE_FRAME_MAX);
 	l->out_frames++;
 	l->out_payload += len;
+	/*
+	 * At random, not every nth: a period would meet the window's and
+	 * spoil the same resent frame every time.
+	 */
 	if (l->corrupt_every != 0 && l->corrupt_kinds != 0 &&
-	    l->out_frames % l->corrupt_every == 0)
+	    emu_rand(&l->rng) % l->corrupt_every == 0)
 		n = emu_corrupt(l, m->type, payload, len, out, n);
 	if (l->verbose > 1)
 		fprintf(stderr, "%s: -> %s seq %u, %d bytes\n", l->who,

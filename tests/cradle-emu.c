@@ -37,7 +37,7 @@
  *   --corrupt KINDS	spoil frames: bitflip, truncate, length, long,
  *			crc, noise, or all; a spoiled frame is lost
  *			(but noise) and its request sent again
- *   --corrupt-every N	spoil every Nth frame sent (10)
+ *   --corrupt-every N	spoil one frame in N sent, at random (10)
  *   --timeout MS		resend a request unanswered this long (2000)
  *   --tries N		give up after N sends of one request (5)
  *   --window N		requests in flight, at most the host's (16)

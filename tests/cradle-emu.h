@@ -40,7 +40,7 @@ struct emu_line {
 	uint16_t	 seq;
 
 	unsigned int	 corrupt_kinds;	/* 1 << enum emu_corrupt */
-	unsigned int	 corrupt_every;	/* every nth frame; 0: none */
+	unsigned int	 corrupt_every;	/* one frame in n; 0: none */
 	unsigned int	 corrupt_next;	/* rotates through the kinds */
 	uint64_t	 corrupted[EMU_CORRUPT_COUNT];
 	uint32_t	 rng;

@@ -102,8 +102,9 @@ check "40 photos of reports and 4 of answers" \
 check "the track whole, not doubled" cmp -s "$tmp"/cut.dev/track-*.nmea "$tmp"/cut.store/tracks/*
 check "nothing pending" grep -q '^state: pending=0 done=44' "$tmp/cut.out"
 
-# 3. Spoiled frames both ways: every kind, every 4th frame.
-line bad --corrupt all --corrupt-every 7
+# 3. Spoiled frames both ways: every kind, one frame in 4 from the device,
+# one in 12 from the host.
+line bad --corrupt all --corrupt-every 12
 $emu -s "$tmp/bad.dev" --reports 15 --photo-size 30000 --answer no \
     --corrupt all --corrupt-every 4 --timeout 250 --tries 20 \
     "$tmp/bad.B" >"$tmp/bad.out" 2>"$tmp/bad.err"
