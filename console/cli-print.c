@@ -21,6 +21,7 @@ static const struct cli_label {
 	{ "open", "待办" }, { "done", "完成" }, { "cancelled", "取消" },
 	{ "verify", "核实" }, { "file", "立案" }, { "dispatch", "派遣" },
 	{ "handle", "处置" }, { "check", "核查" }, { "close", "结案" },
+	{ "verify_send", "核实派发" }, { "check_send", "核查派发" },
 	{ "work_hour", "工作时" }, { "work_day", "工作日" },
 	{ "clock_hour", "紧急工作时" }, { "natural_day", "自然日" },
 	{ "seat", "受理员" }, { "supervisor", "值班长" }, { "dispatcher", "派遣员" },

@@ -38,7 +38,7 @@ static const struct list_col seat_cols[COL_COUNT] = {
 
 static const enum keymap_action seat_actions[] = {
 	ACT_REPORT, ACT_VERIFY, ACT_VERIFY_OK, ACT_VERIFY_NO, ACT_CHECK,
-	ACT_CHECK_OK, ACT_CHECK_NO, ACT_MERGE, ACT_REFRESH,
+	ACT_CHECK_OK, ACT_CHECK_NO, ACT_MERGE, ACT_DETAIL, ACT_REFRESH,
 	ACT_DOWN, ACT_UP, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_FIRST, ACT_LAST,
 	ACT_REDRAW, ACT_HELP, ACT_QUIT, ACT_NONE
 };
@@ -367,6 +367,10 @@ seat_action(struct console *con, void *arg, int a)
 	}
 	if (c == NULL) {
 		console_message(con, "没有选中的案卷");
+		return 1;
+	}
+	if (a == ACT_DETAIL) {
+		detail_open(con, jstr(c, "case_no"));
 		return 1;
 	}
 	for (i = 0; i < sizeof seat_steps / sizeof seat_steps[0]; i++) {

@@ -66,7 +66,7 @@ static const struct supervise_state {
 };
 
 static const enum keymap_action supervise_actions[] = {
-	ACT_FILE, ACT_REJECT, ACT_CLOSE, ACT_REWORK, ACT_MAP, ACT_ALARMS,
+	ACT_FILE, ACT_REJECT, ACT_CLOSE, ACT_REWORK, ACT_DETAIL, ACT_MAP, ACT_ALARMS,
 	ACT_RANKING, ACT_LEFT, ACT_RIGHT, ACT_ZOOM_IN, ACT_ZOOM_OUT, ACT_CENTER,
 	ACT_REFRESH,
 	ACT_DOWN, ACT_UP, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_FIRST, ACT_LAST,
@@ -906,6 +906,12 @@ supervise_action(struct console *con, void *arg, int a)
 		return 1;
 	case ACT_FILE: case ACT_REJECT: case ACT_CLOSE: case ACT_REWORK:
 		return supervise_case_action(s, supervise_selected(s), a);
+	case ACT_DETAIL:
+		if (supervise_selected(s) == NULL)
+			console_message(con, "没有选中的案卷");
+		else
+			detail_open(con, jstr(supervise_selected(s), "case_no"));
+		return 1;
 	default:
 		return 0;
 	}

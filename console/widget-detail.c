@@ -183,8 +183,11 @@ detail_photo_lines(struct detail *dp, int indent, const char *sha)
 	case PHOTO_LOADING:
 		xasprintf(&line, "%*s照片 %.16s… 读取中", indent, "", sha);
 		break;
-	case PHOTO_FAILED:
-		xasprintf(&line, "%*s照片 %s (无法显示, %s)", indent, "", sha, ph->why);
+	case PHOTO_FAILED:	/* the hash, then why on its own line */
+		xasprintf(&line, "%*s照片 %s", indent, "", sha);
+		detail_wrap(dp, A_NORMAL, indent + 5, line);
+		free(line);
+		xasprintf(&line, "%*s无法显示: %s", indent + 5, "", ph->why);
 		break;
 	case PHOTO_LISTED:
 		xasprintf(&line, "%*s照片 %s", indent, "", sha);
