@@ -28,11 +28,14 @@ file_case() {
 	as super1 case file "$c" >/dev/null 2>&1 && echo "$c"
 }
 # console XDG_DIR: the dispatcher's console, with that config directory.
+# The new session starts before the old one is killed: a tmux server
+# with no session left exits, and a new-session racing it can fail.
 console() {
-	$tm kill-session -t "$sess" 2>/dev/null
+	old=$sess
 	sess=cmdline$((${sess#cmdline} + 1))
 	$tm new-session -d -s "$sess" -x 80 -y 24 \
 	    "runuser -u disp1 -- env CITYGRID_KEYMAPS=$cg_run/keymaps XDG_CONFIG_HOME=$1 TERM=screen $cg_run/citygrid -S $cg_socket dispatch; sleep 60"
+	$tm kill-session -t "$old" 2>/dev/null
 	on_screen '\| 已连接' 5 >/dev/null
 }
 
