@@ -196,7 +196,8 @@ case_new_params(json_t *args, const struct wf_actor *a, char *params[5],
 		json_object_set_new(p, "backdated", json_true());
 	}
 	json_object_set_new(p, "version", json_string(cfg.standard));
-	params[0] = json_dumps(p, JSON_COMPACT);
+	/* 12 digits: a handheld's 1e-7 degrees, not 116.43000000000001. */
+	params[0] = json_dumps(p, JSON_COMPACT | JSON_REAL_PRECISION(12));
 	params[1] = xmalloc(40);
 	workflow_time_text(now, params[1], 40);
 	if (a->operator != 0)

@@ -39,6 +39,7 @@ struct cradle_photo {			/* asked about: its chunks may come */
 	char		 sha[2 * CRADLE_SHA256 + 1];
 	char		 mime[CRADLE_MIME_MAX + 1];
 	uint32_t	 size;
+	long		 held;		/* as last answered */
 };
 
 struct cradle_session {
@@ -706,8 +707,6 @@ cradle_photo_ack(struct cradle_session *s, const char *sha, uint8_t status,
 	cradle_hex_parse(sha, m.u.photo_ack.sha256, CRADLE_SHA256);
 	m.u.photo_ack.status = status;
 	m.u.photo_ack.offset = offset;
-	if (status == CRADLE_PHOTO_COMPLETE && s->cur->type == CRADLE_PHOTO_CHUNK)
-		s->counts[CRADLE_N_PHOTOS]++;
 	if (status == CRADLE_PHOTO_CORRUPT || status == CRADLE_PHOTO_REFUSED)
 		log_warn("cradle %s: photo %.16s of %s: %s", s->where, sha, s->code,
 		    status == CRADLE_PHOTO_CORRUPT ? "SHA-256 does not match, dropped" :
@@ -759,9 +758,16 @@ cradle_media_done(PGresult *res, const char *err, void *arg)
 		return;
 	}
 	have = atol(PQgetvalue(res, 0, 0));
-	if (s->msg.type == CRADLE_PHOTO_CHUNK && have == (long)(s->msg.u.chunk.offset +
-	    s->msg.u.chunk.len))
-		s->counts[CRADLE_N_PHOTO_BYTES] += s->msg.u.chunk.len;	/* kept */
+	/* Kept: it began where the last answer ended, and ends where this one does. */
+	if (s->msg.type == CRADLE_PHOTO_CHUNK && p != NULL &&
+	    p->held == (long)s->msg.u.chunk.offset &&
+	    have == (long)(s->msg.u.chunk.offset + s->msg.u.chunk.len)) {
+		s->counts[CRADLE_N_PHOTO_BYTES] += s->msg.u.chunk.len;
+		if (have == (long)p->size)
+			s->counts[CRADLE_N_PHOTOS]++;
+	}
+	if (p != NULL)
+		p->held = have < 0 ? 0 : have;
 	if (have < 0)
 		cradle_photo_ack(s, sha, CRADLE_PHOTO_CORRUPT, 0);
 	else if (p != NULL && have == (long)p->size)
@@ -807,6 +813,7 @@ cradle_photo_query(struct cradle_session *s)
 	snprintf(p->sha, sizeof p->sha, "%s", sha);
 	snprintf(p->mime, sizeof p->mime, "%s", q->mime);
 	p->size = q->size;
+	p->held = -1;
 	cradle_media_put(s, p, 0, NULL, 0);
 }
 

@@ -1,0 +1,211 @@
+# What a docking does to the case store, with the reference handheld
+# (tests/cradle-emu) on socat pseudo-terminals and the real daemon: its
+# reports become cases as case.new makes them (source collector, the
+# collector, class, grid from the place, description, time found, the
+# photos on a log row), pushed live into the seat console's queue; its
+# answers to 核实 tasks are the workflow's "verified" step taken as the
+# collector; its NMEA track becomes the day's patrol line, bad sentences
+# counted; every record's UUID is kept once however often the line is
+# cut; a port pulled mid-session ends its session in the database; two
+# units dock at once.
+. tests/sh/tap.env
+need_root
+command -v tmux >/dev/null || { echo "1..0 # SKIP no tmux"; exit 0; }
+command -v socat >/dev/null || { echo "1..0 # SKIP no socat"; exit 0; }
+
+tmp=$(mktemp -d /tmp/citygrid-cradle-sync.XXXXXX)
+cg_extra_conf="[cradle]
+ports = $tmp/cradle-a, $tmp/cradle-b
+rescan = 1"
+. tests/sh/daemon.env
+db=schema/citygrid-db
+sql() { $db psql -At -c "$1"; }
+tm="tmux -u -L citygrid-cradle-sync-$$"
+sess=seat
+wait=5
+. tests/sh/console.env
+socats=
+cleanup() { $tm kill-server 2>/dev/null; kill $socats 2>/dev/null; cg_stop; rm -rf "$tmp"; }
+trap cleanup EXIT
+emu=tests/cradle-emu
+
+wait_log() {
+	i=0
+	while [ "$(grep -cF -- "$1" "$cg_log")" -lt "${2:-1}" ]; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && return 1
+		sleep 0.1
+	done
+}
+pair() {	# pair NAME: socat pty pair $tmp/cradle-NAME (daemon), $tmp/dev-NAME
+	opened=$(grep -cF "cradle $tmp/cradle-$1: opened" "$cg_log")
+	socat pty,raw,echo=0,link="$tmp/cradle-$1" pty,raw,echo=0,link="$tmp/dev-$1" \
+	    2>>"$tmp/socat.err" &
+	eval "socat_$1=$!"
+	socats="$socats $!"
+	i=0
+	until [ -e "$tmp/dev-$1" ] || [ $i -gt 50 ]; do i=$((i + 1)); sleep 0.1; done
+	wait_log "cradle $tmp/cradle-$1: opened" $((opened + 1))
+}
+# The value of key=value on the emulator's line starting with $2.
+val() { sed -n "s/^$2:.* $3=\([0-9]*\).*/\1/p" "$1" | tail -1; }
+places() {	# places CODE: six points in the collector's grids
+	sql "SELECT ST_X(p) || ' ' || ST_Y(p) FROM (SELECT ST_PointOnSurface(g.geom) p
+	     FROM collector_grid cg JOIN grid g ON g.code = cg.grid
+	     JOIN collector k ON k.id = cg.collector WHERE k.code = '$1'
+	     ORDER BY g.code LIMIT 6) x" >"$tmp/places-$1"
+}
+today="(now() AT TIME ZONE 'Asia/Shanghai')::date"
+
+pair a
+pair b
+check "both pseudo-terminals are opened" wait_log "cradle $tmp/cradle-b: opened"
+
+$tm new-session -d -s "$sess" -x 200 -y 60 \
+    "runuser -u seat1 -- env TERM=screen LANG=C.UTF-8 $cg_run/citygrid -S $cg_socket seat; sleep 60"
+shows "the seat console is up" "案卷号 +状态"
+
+# --- 1. a docking: six reports, two photos each, a track ---
+places C003
+name3=$(sql "SELECT name FROM collector WHERE code = 'C003'")
+$emu -s "$tmp/u3" --device CGT-0003 --collector C003 --reports 6 --photos 2 \
+    --photo-size 30000 --places "$tmp/places-C003" --track-fixes 60 \
+    "$tmp/dev-a" >"$tmp/u3.out" 2>"$tmp/u3.err"
+check "the docking ends with a goodbye (exit 0)" [ $? = 0 ]
+check "six reports acknowledged new" [ "$(val "$tmp/u3.out" device new)" = 6 ]
+cases=$(sql "SELECT case_no FROM cases c JOIN collector k ON k.id = c.collector
+             WHERE k.code = 'C003' AND c.source = 'collector' ORDER BY c.id")
+check "six cases of C003 in the store" [ "$(echo "$cases" | grep -c .)" = 6 ]
+bad=$(sql "SELECT count(*) FROM cases c JOIN collector k ON k.id = c.collector
+           WHERE k.code = 'C003' AND NOT (c.state = 'reported' AND c.kind = 'event'
+           AND c.class_code ~ '^010[1-6]$' AND c.grid IN (SELECT grid FROM collector_grid
+           WHERE collector = k.id) AND c.description <> '' AND c.found_at <= c.created_at
+           AND c.created_at > now() - interval '5 minutes')")
+check "each reported, an event 0101-0106, in a grid of C003, found before it was registered" [ "$bad" = 0 ]
+logs=$(sql "SELECT count(*) FILTER (WHERE l.action = 'report' AND l.actor IS NULL
+              AND l.actor_name = '$name3'),
+            count(*) FILTER (WHERE l.action = 'attach' AND cardinality(l.attachments) = 2
+              AND l.actor_name = '$name3')
+            FROM case_log l JOIN cases c ON c.id = l.case_id
+            JOIN collector k ON k.id = c.collector WHERE k.code = 'C003'")
+check "each logged as reported by $name3, its two photos on a log row ($logs)" [ "$logs" = "6|6" ]
+check "the twelve photos are stored, checked by their SHA-256" [ "$(sql "SELECT count(DISTINCT m.sha256)
+    FROM case_log l JOIN cases c ON c.id = l.case_id JOIN collector k ON k.id = c.collector,
+    unnest(l.attachments) a JOIN media m ON m.sha256 = a WHERE k.code = 'C003'
+    AND m.bytes = 30000")" = 12 ]
+check "six receipts, one per record UUID, of this session" [ "$(sql "SELECT count(*) FROM cradle_record r
+    JOIN cradle_session s ON s.id = r.session WHERE r.device_id = 'CGT-0003'
+    AND r.kind = 'report' AND s.end_reason = 'bye' AND (s.counts->>'new')::int = 6")" = 6 ]
+first=$(echo "$cases" | head -1)
+last=$(echo "$cases" | tail -1)
+$tm send-keys -t "$sess" G
+shows "the seat's queue shows the docking's first case, pushed" "$first +待受理"
+shows "and its last" "$last +待受理"
+
+# The track: the day's patrol line of C003.
+good=$(val "$tmp/u3.out" host nmea_good)
+skipped=$(val "$tmp/u3.out" host nmea_bad)
+row=$(sql "SELECT positions, ST_NPoints(line), length_m > 0 FROM patrol_track t
+           JOIN collector k ON k.id = t.collector WHERE k.code = 'C003' AND t.day = $today")
+check "the track's $good positions are C003's patrol line of today ($row)" [ "$row" = "$good|$good|t" ]
+check "the positions carry their talkers" [ "$(sql "SELECT count(DISTINCT talker) FROM patrol_position p
+    JOIN collector k ON k.id = p.collector WHERE k.code = 'C003'")" -ge 3 ]
+check "the $skipped skipped sentences are counted with the track" [ "$(sql "SELECT bad + unknown
+    FROM cradle_track WHERE device_id = 'CGT-0003'")" = "$skipped" ]
+check "some sentences were skipped (bad checksums)" [ "${skipped:-0}" -gt 0 ]
+
+$emu -s "$tmp/u3" "$tmp/dev-a" >"$tmp/u3b.out" 2>&1
+check "docking again sends nothing again" [ "$(val "$tmp/u3b.out" device records)" = 0 ]
+check "and the store still has six" [ "$(sql "SELECT count(*) FROM cases c JOIN collector k
+    ON k.id = c.collector WHERE k.code = 'C003'")" = 6 ]
+
+# --- 2. 核实 tasks answered from the handheld ---
+v1=$(echo "$cases" | sed -n 2p)
+v2=$(echo "$cases" | sed -n 3p)
+as seat1 case verify "$v1" >/dev/null && as seat1 case verify "$v2" >/dev/null
+check "the seat sends two 核实 tasks to C003" [ "$(sql "SELECT count(*) FROM task t
+    JOIN collector k ON k.id = t.collector WHERE k.code = 'C003' AND t.state = 'open'")" = 2 ]
+$emu -s "$tmp/u3" --answer yes "$tmp/dev-a" >"$tmp/u3c.out" 2>&1
+check "the handheld downloads them and answers both (new=2)" \
+    [ "$(val "$tmp/u3c.out" device tasks):$(val "$tmp/u3c.out" device new)" = 2:2 ]
+row=$(sql "SELECT string_agg(c.state || ':' || t.state || ':' || t.result || ':'
+             || cardinality(t.photos), ',' ORDER BY c.case_no)
+           FROM cases c JOIN task t ON t.case_id = c.id WHERE c.case_no IN ('$v1', '$v2')")
+check "both cases verified, their tasks done, confirmed, with a photo ($row)" \
+    [ "$row" = "verified:done:confirmed:1,verified:done:confirmed:1" ]
+row=$(sql "SELECT count(*) FROM case_log l JOIN cases c ON c.id = l.case_id
+           JOIN cradle_record r ON r.log_id = l.id AND r.kind = 'verify'
+           WHERE c.case_no IN ('$v1', '$v2') AND l.action = 'verified'
+           AND l.from_state = 'verifying' AND l.actor IS NULL AND l.actor_name = '$name3'
+           AND cardinality(l.attachments) = 1")
+check "each the workflow's verified step by $name3, its receipt naming the log row" [ "$row" = 2 ]
+shows "the seat's queue shows the verified case" "$v1 +待立案"
+
+# --- 3. cut at random bytes, resumed until done ---
+places C004
+runs=0 cuts=0 rc=3
+while [ $rc = 3 ] && [ $runs -lt 150 ]; do
+	at=$(( ($(od -An -N4 -tu4 /dev/urandom) % 60000) + 1 ))
+	$emu -s "$tmp/u4" --device CGT-0004 --collector C004 --reports 12 \
+	    --photo-size 20000 --places "$tmp/places-C004" --timeout 400 \
+	    --cut-at $at "$tmp/dev-a" >"$tmp/u4.out" 2>>"$tmp/u4.err"
+	rc=$?
+	runs=$((runs + 1))
+	[ $rc = 3 ] && cuts=$((cuts + 1))
+done
+echo "# CGT-0004: $cuts cuts in $runs runs"
+check "cut $cuts times in $runs runs, the last docking whole" [ "$rc:$((cuts >= 3))" = 0:1 ]
+row=$(sql "SELECT count(*), count(DISTINCT r.uuid), count(DISTINCT r.case_id),
+           (SELECT count(*) FROM cases c JOIN collector k ON k.id = c.collector
+            WHERE k.code = 'C004')
+           FROM cradle_record r WHERE r.device_id = 'CGT-0004'")
+check "twelve receipts, twelve cases, nothing doubled ($row)" [ "$row" = "12|12|12|12" ]
+check "every photo of C004 whole" [ "$(sql "SELECT count(*) FROM case_log l
+    JOIN cases c ON c.id = l.case_id JOIN collector k ON k.id = c.collector,
+    unnest(l.attachments) a JOIN media m ON m.sha256 = a
+    WHERE k.code = 'C004' AND m.bytes = 20000")" = 12 ]
+check "no half photo left of C004" [ "$(sql "SELECT count(*) FROM media_upload
+    WHERE bytes = 20000")" = 0 ]
+check "every cut session was ended by the next hello" [ "$(sql "SELECT count(*) FROM cradle_session
+    WHERE device_id = 'CGT-0004' AND (ended_at IS NULL OR end_reason NOT IN ('bye', 'a new hello'))")" = 0 ]
+
+# --- 4. a port pulled in the middle of a session ---
+$emu -s "$tmp/u5" --device CGT-0005 --collector C005 --reports 3 --photo-size 60000 \
+    --throttle 57600 --tries 2 --timeout 500 "$tmp/dev-b" >"$tmp/u5.out" 2>&1 &
+emu5=$!
+wait_log "CGT-0005 of C005"
+sleep 0.5
+kill $socat_b
+wait $emu5
+rc5=$?
+check "the handheld loses its line (exit $rc5)" [ $rc5 != 0 ]
+check "the daemon closes the port" wait_log "cradle $tmp/cradle-b: closed:"
+check "and ends the session in the store" [ "$(sql "SELECT count(*) FROM cradle_session
+    WHERE device_id = 'CGT-0005' AND ended_at IS NOT NULL AND end_reason <> 'bye'")" = 1 ]
+check "the daemon answers clients" as seat1 ping
+
+# --- 5. two units at once ---
+pair b
+places C006
+places C007
+$emu -s "$tmp/u6" --device CGT-0006 --collector C006 --reports 8 --photo-size 20000 \
+    --places "$tmp/places-C006" "$tmp/dev-a" >"$tmp/u6.out" 2>&1 &
+e6=$!
+$emu -s "$tmp/u7" --device CGT-0007 --collector C007 --reports 8 --photo-size 20000 \
+    --places "$tmp/places-C007" "$tmp/dev-b" >"$tmp/u7.out" 2>&1
+r7=$?
+wait $e6
+r6=$?
+check "two units docked at once both finish (exit $r6 and $r7)" [ "$r6:$r7" = 0:0 ]
+row=$(sql "SELECT string_agg(k.code || ':' || (SELECT count(*) FROM cases c WHERE c.collector = k.id), ','
+           ORDER BY k.code) FROM collector k WHERE k.code IN ('C006', 'C007')")
+check "eight cases each ($row)" [ "$row" = "C006:8,C007:8" ]
+check "the sessions overlapped" [ "$(sql "SELECT count(*) FROM cradle_session a JOIN cradle_session b
+    ON a.device_id = 'CGT-0006' AND b.device_id = 'CGT-0007'
+    AND a.started_at < b.ended_at AND b.started_at < a.ended_at")" -ge 1 ]
+if grep -q 'citygridd error' "$cg_log"; then
+	nok "no errors in the daemon's log: $(grep 'citygridd error' "$cg_log" | head -3)"
+else
+	ok "no errors in the daemon's log"
+fi
+echo "1..$n"
