@@ -23,9 +23,9 @@
 
 #include "citygrid.h"
 
-#define BASE_BATCH_BYTES	(512 * 1024)	/* features per import.rows, by size */
+#define BASE_BATCH_BYTES	(384 * 1024)	/* features per import.rows, by size */
 #define BASE_BATCH_MAX		1000		/* and by count */
-#define BASE_FEATURE_MAX	(900 * 1024)	/* one feature must fit a frame */
+#define BASE_FEATURE_MAX	(640 * 1024)	/* one feature must fit a frame */
 #define BASE_FINISH_TIMEOUT	(30 * 60 * 1000)	/* validation of a big file */
 
 static const char *const base_names[][2] = {
