@@ -118,6 +118,7 @@ signal_cb(evutil_socket_t sig, short what, void *arg)
 		}
 		log_info("signal %d: draining, then exiting", (int)sig);
 		draining = 1;
+		cradle_port_stop();	/* sessions end now, recorded while draining */
 		server_drain();
 		drain_until = time(NULL) + 10;
 		drain_ev = event_new(base, -1, EV_PERSIST, drain_check, NULL);

@@ -3,11 +3,11 @@
 # reports become cases as case.new makes them (source collector, the
 # collector, class, grid from the place, description, time found, the
 # photos on a log row), pushed live into the seat console's queue; its
-# answers to 核实 tasks are the workflow's "verified" step taken as the
-# collector; its NMEA track becomes the day's patrol line, bad sentences
-# counted; every record's UUID is kept once however often the line is
-# cut; a port pulled mid-session ends its session in the database; two
-# units dock at once.
+# answers to 核实 and 核查 tasks are the workflow's "verified" and
+# "checked" steps taken as the collector; its NMEA track becomes the
+# day's patrol line, bad sentences counted; every record's UUID is kept
+# once however often the line is cut; a port pulled mid-session ends its
+# session in the database; two units dock at once.
 . tests/sh/tap.env
 need_root
 command -v tmux >/dev/null || { echo "1..0 # SKIP no tmux"; exit 0; }
@@ -141,7 +141,28 @@ row=$(sql "SELECT count(*) FROM case_log l JOIN cases c ON c.id = l.case_id
 check "each the workflow's verified step by $name3, its receipt naming the log row" [ "$row" = 2 ]
 shows "the seat's queue shows the verified case" "$v1 +待立案"
 
-# --- 3. cut at random bytes, resumed until done ---
+# --- 3. a 核查 task answered from the handheld, after the handling ---
+as super1 case file "$v1" >/dev/null && as disp1 case dispatch "$v1" --department HWZX >/dev/null &&
+    as huanwei1 case accept "$v1" >/dev/null &&
+    as huanwei1 case feedback "$v1" --reason 已清运完毕 >/dev/null &&
+    as seat1 case check "$v1" >/dev/null
+check "filed, dispatched, handled and sent to 核查: the case is checking" \
+    [ "$(sql "SELECT state FROM cases WHERE case_no = '$v1'")" = checking ]
+$emu -s "$tmp/u3" --answer yes "$tmp/dev-a" >"$tmp/u3d.out" 2>&1
+check "the handheld answers the 核查 task (new=1)" \
+    [ "$(val "$tmp/u3d.out" device tasks):$(val "$tmp/u3d.out" device new)" = 1:1 ]
+row=$(sql "SELECT c.state || ':' || t.result || ':' || l.actor_name || ':' || r.kind
+           FROM cases c JOIN task t ON t.case_id = c.id AND t.kind = 'check'
+           JOIN case_log l ON l.case_id = c.id AND l.action = 'checked'
+           JOIN cradle_record r ON r.log_id = l.id WHERE c.case_no = '$v1'")
+check "the case is checked, passed, by $name3, with its receipt ($row)" \
+    [ "$row" = "checked:passed:$name3:check" ]
+check "the check stage ended with its verdict, the close stage started" [ "$(sql "SELECT
+    count(*) FILTER (WHERE s.stage = 'check' AND s.on_time IS NOT NULL)
+    || ':' || count(*) FILTER (WHERE s.stage = 'close' AND s.ended_at IS NULL)
+    FROM case_stage s JOIN cases c ON c.id = s.case_id WHERE c.case_no = '$v1'")" = 1:1 ]
+
+# --- 4. cut at random bytes, resumed until done ---
 places C004
 runs=0 cuts=0 rc=3
 while [ $rc = 3 ] && [ $runs -lt 150 ]; do
@@ -169,7 +190,7 @@ check "no half photo left of C004" [ "$(sql "SELECT count(*) FROM media_upload
 check "every cut session was ended by the next hello" [ "$(sql "SELECT count(*) FROM cradle_session
     WHERE device_id = 'CGT-0004' AND (ended_at IS NULL OR end_reason NOT IN ('bye', 'a new hello'))")" = 0 ]
 
-# --- 4. a port pulled in the middle of a session ---
+# --- 5. a port pulled in the middle of a session ---
 $emu -s "$tmp/u5" --device CGT-0005 --collector C005 --reports 3 --photo-size 60000 \
     --throttle 57600 --tries 2 --timeout 500 "$tmp/dev-b" >"$tmp/u5.out" 2>&1 &
 emu5=$!
@@ -184,7 +205,7 @@ check "and ends the session in the store" [ "$(sql "SELECT count(*) FROM cradle_
     WHERE device_id = 'CGT-0005' AND ended_at IS NOT NULL AND end_reason <> 'bye'")" = 1 ]
 check "the daemon answers clients" as seat1 ping
 
-# --- 5. two units at once ---
+# --- 6. two units at once ---
 pair b
 places C006
 places C007
