@@ -442,6 +442,16 @@ emu_line_pump(struct emu_line *l, int timeout, emu_msg_cb cb, void *arg)
 		if (allowed < (double)n)
 			n = allowed < 0 ? 0 : (size_t)allowed;
 	}
+	if (l->cut_in != 0 && l->in_bytes + n >= l->cut_in) {
+		/* Pulled while receiving: what came before is handled. */
+		n = l->cut_in - l->in_bytes;
+		cradle_decoder_feed(&l->dec, l->in + l->in_off, n,
+		    emu_line_frame, &fd);
+		printf("%s: cut after reading %llu bytes\n", l->who,
+		    (unsigned long long)l->cut_in);
+		fflush(stdout);
+		_exit(3);
+	}
 	l->in_bytes += n;
 	cradle_decoder_feed(&l->dec, l->in + l->in_off, n, emu_line_frame, &fd);
 	l->in_off += n;

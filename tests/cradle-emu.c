@@ -34,6 +34,8 @@
  *   --baud B		the line's speed for termios (115200)
  *   --throttle B	pace both directions to B baud, 10 bits a byte
  *   --cut-at N		stop dead after writing N bytes (exit 3)
+ *   --cut-in N		stop dead after reading N bytes (exit 3): pulled
+ *			while a list or an answer comes down
  *   --corrupt KINDS	spoil frames: bitflip, truncate, length, long,
  *			crc, noise, or all; a spoiled frame is lost
  *			(but noise) and its request sent again
@@ -1392,6 +1394,7 @@ static const struct option emu_options[] = {
 	{ "baud", required_argument, NULL, 'b' },
 	{ "throttle", required_argument, NULL, 't' },
 	{ "cut-at", required_argument, NULL, 'c' },
+	{ "cut-in", required_argument, NULL, 'i' },
 	{ "corrupt", required_argument, NULL, 'x' },
 	{ "corrupt-every", required_argument, NULL, 'X' },
 	{ "timeout", required_argument, NULL, 'o' },
@@ -1410,8 +1413,8 @@ emu_usage(void)
 	    "[--classes LIST]\n"
 	    "\t[--track-fixes N] [--bad-every N] [--seed S] "
 	    "[--answer yes|no] [--no-download]\n"
-	    "\t[--baud B] [--throttle B] [--cut-at N] [--corrupt KINDS] "
-	    "[--corrupt-every N]\n"
+	    "\t[--baud B] [--throttle B] [--cut-at N] [--cut-in N] "
+	    "[--corrupt KINDS] [--corrupt-every N]\n"
 	    "\t[--timeout MS] [--tries N] [--window N] [--chunk BYTES] "
 	    "PATH\n");
 	exit(1);
@@ -1435,7 +1438,7 @@ static void
 emu_args(struct emu *e, int argc, char **argv)
 {
 	int c, baud = 115200, throttle = 0;
-	unsigned long cut = 0;
+	unsigned long cut = 0, cut_in = 0;
 
 	while ((c = getopt_long(argc, argv, "s:v", emu_options, NULL)) != -1) {
 		switch (c) {
@@ -1466,6 +1469,7 @@ emu_args(struct emu *e, int argc, char **argv)
 		case 't': throttle = emu_num(optarg, "throttle", 300, 4000000);
 			break;
 		case 'c': cut = emu_num(optarg, "cut-at", 1, ~0UL); break;
+		case 'i': cut_in = emu_num(optarg, "cut-in", 1, ~0UL); break;
 		case 'x':
 			if (emu_corrupt_parse(optarg, &e->l.corrupt_kinds) != 0)
 				emu_die("--corrupt: %s: not of bitflip, truncate,"
@@ -1491,6 +1495,7 @@ emu_args(struct emu *e, int argc, char **argv)
 		emu_die("%s: %s", argv[optind], strerror(errno));
 	e->l.rate = throttle / 10.0;
 	e->l.cut_at = cut;
+	e->l.cut_in = cut_in;
 	e->l.rng = e->seed ^ 0xc0ffee;
 }
 

@@ -34,7 +34,8 @@ struct emu_line {
 	uint64_t	 out_payload;	/* payload bytes of the frames sent */
 	uint64_t	 in_payload;
 	uint64_t	 out_frames, in_frames;
-	uint64_t	 cut_at;	/* 0: never */
+	uint64_t	 cut_at;	/* written; 0: never */
+	uint64_t	 cut_in;	/* read; 0: never */
 	double		 rate;		/* bytes per second; 0: as fast as */
 	struct timespec	 start;
 	uint16_t	 seq;

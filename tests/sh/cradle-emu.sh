@@ -82,15 +82,23 @@ check "and the code table is current: no entries" \
 # 2. Cut at random bytes and resume until done.
 line cut
 runs=0 cuts=0 rc=3
+incuts=0
 while [ $rc = 3 ] && [ $runs -lt 300 ]; do
-	at=$(( ($(od -An -N4 -tu4 /dev/urandom) % 700000) + 1 ))
+	# One run in three is pulled while receiving, the rest while sending.
+	r=$(od -An -N4 -tu4 /dev/urandom)
+	if [ $((r % 3)) = 0 ]; then
+		how="--cut-in $(( (r / 3) % 15000 + 1 ))"
+	else
+		how="--cut-at $(( r % 300000 + 1 ))"
+	fi
 	$emu -s "$tmp/cut.dev" --reports 40 --photo-size 60000 --answer yes \
-	    --timeout 300 --cut-at $at "$tmp/cut.B" >"$tmp/cut.out" 2>>"$tmp/cut.err"
+	    --timeout 300 $how "$tmp/cut.B" >"$tmp/cut.out" 2>>"$tmp/cut.err"
 	rc=$?
+	grep -q '^device: cut after reading' "$tmp/cut.out" && incuts=$((incuts + 1))
 	runs=$((runs + 1))
 	[ $rc = 3 ] && cuts=$((cuts + 1))
 done
-echo "# $cuts cuts in $runs runs"
+echo "# $cuts cuts in $runs runs, $incuts of them while receiving"
 check "cut-and-resume ends in a whole session" [ $rc = 0 ]
 check "the link was cut at least 3 times on the way" [ $cuts -ge 3 ]
 check "after $runs runs: every record exactly once in the store" \
