@@ -211,6 +211,10 @@ void	 cmd_component_retire(struct client *, uint64_t, json_t *);
 /* cmd-rank.c */
 void	 cmd_rank_departments(struct client *, uint64_t, json_t *);
 
+/* cmd-report.c */
+void	 cmd_report_count(struct client *, uint64_t, json_t *);
+void	 cmd_report_trend(struct client *, uint64_t, json_t *);
+
 /* cmd-admin.c */
 void	 cmd_operator_add(struct client *, uint64_t, json_t *);
 void	 cmd_operator_list(struct client *, uint64_t, json_t *);
