@@ -23,7 +23,7 @@ INIPARSER_CFLAGS = $(shell $(PKG_CONFIG) --cflags iniparser 2>/dev/null || echo 
 INIPARSER_LIBS = $(shell $(PKG_CONFIG) --libs iniparser 2>/dev/null || echo -liniparser)
 
 DAEMON_PKGS = libpq libevent libserialport jansson
-CONSOLE_PKGS = ncursesw libevent jansson chafa gdk-pixbuf-2.0
+CONSOLE_PKGS = ncursesw libevent jansson chafa gdk-pixbuf-2.0 cairo pangocairo
 TEST_PKGS = cmocka jansson
 
 DAEMON_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(DAEMON_PKGS)) $(INIPARSER_CFLAGS)
@@ -38,7 +38,8 @@ DEB_PACKAGES = build-essential pkg-config \
 	libncurses-dev libpq-dev libevent-dev libserialport-dev \
 	libiniparser-dev libjansson-dev libcmocka-dev libchafa-dev libgdk-pixbuf-2.0-dev \
 	postgresql-15 postgresql-15-postgis-3 postgresql-15-pgtap \
-	tmux socat mandoc jq unicode-data gdal-bin
+	tmux socat mandoc jq unicode-data gdal-bin \
+	libcairo2-dev libpango1.0-dev fonts-wqy-microhei poppler-utils
 
 LIB_SRCS = $(wildcard lib/*.c)
 LIB_OBJS = $(LIB_SRCS:.c=.o)
