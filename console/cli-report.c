@@ -165,8 +165,8 @@ report_period(const char *p, char *from, char *to, char *pfrom, char *pto)
 }
 
 /* The day after a date: the end of [from, to) for the daemon's eval. */
-static void
-report_next_day(const char *day, char *buf)
+void
+report_day_after(const char *day, char *buf)
 {
 	struct tm tm;
 
@@ -245,6 +245,8 @@ report_cell(json_t *v, const char *kind)
 	if (!json_is_number(v))
 		return xstrdup(strcmp(kind, "rate") == 0 || strcmp(kind, "score") == 0 ?
 		    "无数据" : "-");
+	if (strcmp(kind, "rank") == 0)
+		kind = "count";
 	if (strcmp(kind, "rate") == 0)
 		xasprintf(&s, "%.1f%%", json_number_value(v) * 100);
 	else if (strcmp(kind, "score") == 0)
@@ -426,17 +428,25 @@ report_summary_item(json_t *items, const char *label, json_t *cur, json_t *prev,
 	free(note);
 }
 
-/* Bars of one indicator of a table, best first; no data last. */
+/*
+ * Bars of one indicator of a table, best first; the objects without
+ * data are counted in the note, not drawn.
+ */
 static json_t *
 report_ranking(const struct report_table *t, const char *key, const char *title,
-    const char *note, int percent)
+    const char *note, const char *scale)
 {
+	int percent = strcmp(scale, "rate") == 0;
 	json_t *rows = json_array(), *r, *v, *sorted = json_array();
-	size_t i, j;
-	char *text;
+	size_t i, j, none = 0;
+	char *text, *full;
 
 	json_array_foreach(t->rows, i, r) {
 		v = json_object_get(r, key);
+		if (!json_is_number(v)) {
+			none++;
+			continue;
+		}
 		for (j = 0; j < json_array_size(sorted); j++) {
 			json_t *w = json_object_get(json_array_get(sorted, j), key);
 
@@ -449,13 +459,51 @@ report_ranking(const struct report_table *t, const char *key, const char *title,
 	json_array_foreach(sorted, i, r) {
 		v = json_object_get(r, key);
 		text = report_cell(v, percent ? "rate" : "score");
-		json_array_append_new(rows, json_pack("{s:s, s:O, s:s}", "label",
-		    jstr(r, "name"), "value", v != NULL ? v : json_null(), "text", text));
+		json_array_append_new(rows, json_pack("{s:s, s:O, s:s, s:s}", "label",
+		    jstr(r, "name"), "value", v != NULL ? v : json_null(), "text", text,
+		    "extra", percent ? "" : jstr(r, "grade")));
 		free(text);
 	}
 	json_decref(sorted);
-	return json_pack("{s:s, s:s, s:b, s:o}", "title", title, "note", note,
-	    "percent", percent, "rows", rows);
+	if (none > 0)
+		xasprintf(&full, "%s; 另有 %zu 个本月无数据, 未列出", note, none);
+	else
+		full = xstrdup(note);
+	r = json_pack("{s:s, s:s, s:s, s:o}", "title", title, "note", full,
+	    "scale", scale, "rows", rows);
+	free(full);
+	return r;
+}
+
+/*
+ * A table for the PDF: the columns but the code, the rows with a score
+ * (the others, with no data at all, counted in the note).
+ */
+static json_t *
+report_pdf_table(const struct report_table *t, const char *title, const char *command)
+{
+	json_t *cols = json_array(), *rows = json_array(), *c, *r, *out;
+	size_t i, none = 0;
+	char *note;
+
+	json_array_foreach(t->cols, i, c) {
+		if (strcmp(jstr(c, "key"), "code") != 0)
+			json_array_append(cols, c);
+	}
+	json_array_foreach(t->rows, i, r) {
+		if (json_is_number(json_object_get(r, "score")))
+			json_array_append(rows, r);
+		else
+			none++;
+	}
+	if (none > 0)
+		xasprintf(&note, "另有 %zu 个本月无数据, 未列出", none);
+	else
+		note = xstrdup("");
+	out = json_pack("{s:s, s:s, s:s, s:o, s:o}", "title", title, "note", note,
+	    "command", command, "columns", cols, "rows", rows);
+	free(note);
+	return out;
 }
 
 /* The row of a table with this code, or NULL. */
@@ -538,12 +586,12 @@ report_eval_table(struct client *c, const char *kind, const char *from,
 
 	t->cols = json_array();
 	t->rows = json_array();
-	report_next_day(to, end);
+	report_day_after(to, end);
 	req = json_pack("{s:s, s:s, s:s, s:s?}", "kind", kind, "from", from, "to", end,
 	    "parent", parent);
 	if ((res = report_request(c, "eval.indicators", json_incref(req), &rc)) == NULL)
 		goto out;
-	report_col(t->cols, "rank", "名次", "count");
+	report_col(t->cols, "rank", "名次", "rank");
 	report_col(t->cols, "code", "代码", "text");
 	report_col(t->cols, "name", "名称", "text");
 	json_array_foreach(res, i, r) {
@@ -636,14 +684,16 @@ report_monthly_data(struct client *c, const char *month, json_t *data)
 	if ((v = report_heat(c, from, to, pf, pt, &rc)) == NULL)
 		goto out;
 	json_object_set_new(data, "heat", v);
-	json_object_set_new(data, "rankings", json_pack("[o, o]",
+	json_object_set_new(data, "rankings", json_pack("[o, o, o]",
+	    report_ranking(&streets, "score", "街道综合评价排名 (综合指标值, 等级)",
+	    "综合指标值: 各项指标得分的加权和, 权重和等级见 citygrid-evaluation(7)", "score"),
+	    report_ranking(&depts, "score", "专业部门综合评价排名 (综合指标值, 等级)",
+	    "专业部门: 立案数分值、结案率、按时处置率和返工率的加权和", "score"),
 	    report_ranking(&streets, "on_time_close_rate", "街道按期结案率排名",
-	    "按期结案率 = 按期结案数 / 应结案数 (本月立案的案卷); 无数据的排在最后", 1),
-	    report_ranking(&depts, "on_time_handle_rate", "专业部门按时处置率排名",
-	    "按时处置率 = 按时处置数 / 应处置数; 无数据: 本月没有应处置的案卷", 1)));
-	json_object_set_new(data, "tables", json_pack("[{s:s, s:O, s:O}, {s:s, s:O, s:O}]",
-	    "title", "各街道指标", "columns", streets.cols, "rows", streets.rows,
-	    "title", "各专业部门指标", "columns", depts.cols, "rows", depts.rows));
+	    "按期结案率 = 按期结案数 / 应结案数 (本月立案的案卷)", "rate")));
+	json_object_set_new(data, "tables", json_pack("[o, o]",
+	    report_pdf_table(&streets, "各街道指标与综合评价", "streets"),
+	    report_pdf_table(&depts, "各专业部门指标与综合评价", "departments")));
 out:
 	json_decref(summary);
 	json_decref(srcs);

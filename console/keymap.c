@@ -45,7 +45,7 @@ const struct keymap_entry keymap_actions[ACT_COUNT] = {
 	[ACT_EXTEND] =		{ "extend", "申请延期 (需填时长和理由)" },
 	[ACT_POSTPONE] =	{ "postpone", "申请缓办 (需填理由)" },
 	[ACT_FEEDBACK] =	{ "feedback", "处置反馈 (需填处置结果, 可列照片)" },
-	[ACT_DETAIL] =		{ "detail", "所选案卷的详情: 字段、时限和日志" },
+	[ACT_DETAIL] =		{ "detail", "所选案卷的详情: 字段、时限和日志; 评价排名中进入下一级" },
 	/* supervise */
 	[ACT_FILE] =		{ "file", "立案: 所选的上报或已核实案卷" },
 	[ACT_REJECT] =		{ "reject", "不予立案 (需填理由)" },
@@ -59,6 +59,10 @@ const struct keymap_entry keymap_actions[ACT_COUNT] = {
 	[ACT_ZOOM_OUT] =	{ "zoom-out", "地图缩小" },
 	[ACT_CENTER] =		{ "center", "地图以所选案卷为中心" },
 	[ACT_RANKING] =		{ "ranking", "下方窗格在动态与当日部门排名间切换" },
+	[ACT_EVALUATION] =	{ "evaluation", "评价排名: 区、街道、社区、网格的综合指标, 逐级进入到案卷" },
+	[ACT_HOT] =		{ "hot", "高发问题: 案卷最多的类别、网格和部件, 与上期比" },
+	[ACT_PERIOD] =		{ "period", "评价排名和高发问题在今日与本月间切换" },
+	[ACT_LEVEL_UP] =	{ "level-up", "评价排名回到上一级" },
 	/* seat */
 	[ACT_REPORT] =		{ "report", "登记热线来电: 打开新案卷表单" },
 	[ACT_VERIFY] =		{ "verify", "派核实任务给网格的监督员" },

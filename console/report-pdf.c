@@ -12,7 +12,8 @@
  *   classes     report.count rows       the top classes, with the change
  *   heat        {district, streets [{code, name, geometry}],
  *                grids [{code, geometry}], counts {grid: n}, top [rows]}
- *   rankings    [{title, note, percent, rows [{label, value, text}]}]
+ *   rankings    [{title, note, scale, rows [{label, value, text, extra}]}]
+ *               scale: rate (0-1), score (0-100) or count
  *   tables      [{title, note, columns [{key, header, kind}], rows}]
  *
  * Four A4 pages, always: overview, rankings, the map, the tables (cut
@@ -62,10 +63,14 @@ pdf_colour(struct pdf *p, struct rgb c)
 	cairo_set_source_rgb(p->cr, c.r, c.g, c.b);
 }
 
-/* Text at x, y (its top), size in points; returns its width. */
+/*
+ * Text at x, y (its top), size in points; returns its width.  With box
+ * > 0 it is kept within box points: wrapped (wrap) or cut with an
+ * ellipsis.
+ */
 static double
-pdf_text(struct pdf *p, double x, double y, double size, int bold,
-    enum align align, const char *text)
+pdf_text_box(struct pdf *p, double x, double y, double size, int bold,
+    enum align align, const char *text, double box, int wrap)
 {
 	PangoLayout *l = pango_cairo_create_layout(p->cr);
 	PangoFontDescription *fd = pango_font_description_from_string(FONT);
@@ -75,6 +80,18 @@ pdf_text(struct pdf *p, double x, double y, double size, int bold,
 	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
 	pango_layout_set_font_description(l, fd);
 	pango_layout_set_text(l, text, -1);
+	if (box > 0) {
+		pango_layout_set_width(l, (int)(box * PANGO_SCALE));
+		if (wrap) {
+			pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+			pango_layout_set_alignment(l, align == RIGHT ? PANGO_ALIGN_RIGHT :
+			    align == CENTER ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
+			if (align != LEFT)
+				x -= align == RIGHT ? box : box / 2;
+			align = LEFT;
+		} else
+			pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_END);
+	}
 	pango_layout_get_size(l, &w, &h);
 	if (align == CENTER)
 		x -= (double)w / PANGO_SCALE / 2;
@@ -85,6 +102,13 @@ pdf_text(struct pdf *p, double x, double y, double size, int bold,
 	pango_font_description_free(fd);
 	g_object_unref(l);
 	return (double)w / PANGO_SCALE;
+}
+
+static double
+pdf_text(struct pdf *p, double x, double y, double size, int bold,
+    enum align align, const char *text)
+{
+	return pdf_text_box(p, x, y, size, bold, align, text, 0, 0);
 }
 
 /* A rate as "93.5%", or 无数据 when there was nothing to divide by. */
@@ -318,11 +342,12 @@ pdf_change(json_t *r, char *buf, size_t len)
  * {label, value, text, extra}; value null draws no bar (无数据).
  */
 static double
-pdf_bars(struct pdf *p, double x, double y, double w, json_t *rows, int percent,
+pdf_bars(struct pdf *p, double x, double y, double w, json_t *rows, const char *scale,
     double rowh, int maxrows)
 {
+	int percent = strcmp(scale, "count") != 0;
 	double lw = percent ? 110 : 76, tw = percent ? 44 : 26, ew = 0, bw;
-	double max = percent ? 1 : 0, v;
+	double max = strcmp(scale, "rate") == 0 ? 1 : strcmp(scale, "score") == 0 ? 100 : 0, v;
 	json_t *r;
 	size_t i;
 
@@ -330,7 +355,7 @@ pdf_bars(struct pdf *p, double x, double y, double w, json_t *rows, int percent,
 		if (!percent && json_number_value(json_object_get(r, "value")) > max)
 			max = json_number_value(json_object_get(r, "value"));
 		if (*jstr(r, "extra") != '\0')
-			ew = 64;
+			ew = percent ? 20 : 64;
 	}
 	if (json_array_size(rows) == 0) {
 		pdf_colour(p, grey);
@@ -342,8 +367,8 @@ pdf_bars(struct pdf *p, double x, double y, double w, json_t *rows, int percent,
 		if ((int)i >= maxrows)
 			break;
 		pdf_colour(p, ink);
-		pdf_text(p, x + lw - 6, y + (double)i * rowh + (rowh - 11) / 2 - 1, 8.5, 0,
-		    RIGHT, jstr(r, "label"));
+		pdf_text_box(p, x, y + (double)i * rowh + (rowh - 11) / 2 - 1, 8.5, 0,
+		    LEFT, jstr(r, "label"), lw - 6, 0);
 		cairo_set_source_rgb(p->cr, 0.93, 0.93, 0.93);
 		cairo_rectangle(p->cr, x + lw, y + (double)i * rowh + rowh * 0.18, bw,
 		    rowh * 0.64);
@@ -382,7 +407,7 @@ pdf_classes(struct pdf *p, double x, double y, double w)
 		json_array_append_new(rows, json_pack("{s:s, s:I, s:s, s:s}", "label",
 		    jstr(r, "name"), "value", jnum(r, "count"), "text", text, "extra", extra));
 	}
-	y = pdf_bars(p, x, y, w, rows, 0, 17, 10);
+	y = pdf_bars(p, x, y, w, rows, "count", 17, 10);
 	json_decref(rows);
 	return y;
 }
@@ -601,7 +626,7 @@ pdf_cell(json_t *v, const char *kind, char *buf, size_t len)
 	if (strcmp(kind, "rate") == 0)
 		pdf_rate(v, buf, len);
 	else if (v == NULL || json_is_null(v))
-		snprintf(buf, len, strcmp(kind, "text") == 0 ? "-" : "无数据");
+		snprintf(buf, len, strcmp(kind, "score") == 0 ? "无数据" : "-");
 	else if (json_is_integer(v))
 		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
 	else if (json_is_real(v))
@@ -625,7 +650,9 @@ pdf_table(struct pdf *p, double y, json_t *t, int maxrows)
 	if (nc == 0 || nc > 24)
 		return y;
 	json_array_foreach(cols, j, c) {
-		cw[j] = strcmp(jstr(c, "kind"), "text") == 0 ? 2.2 : 1;
+		cw[j] = strcmp(jstr(c, "key"), "name") == 0 ? 3.2 :
+		    strcmp(jstr(c, "kind"), "text") == 0 || strcmp(jstr(c, "key"), "rank") == 0 ?
+		    0.7 : 1.05;
 		total += cw[j];
 	}
 	for (j = 0; j < nc; j++)
@@ -636,9 +663,9 @@ pdf_table(struct pdf *p, double y, json_t *t, int maxrows)
 	x = MARGIN;
 	json_array_foreach(cols, j, c) {
 		pdf_colour(p, ink);
-		pdf_text(p, strcmp(jstr(c, "kind"), "text") == 0 ? x + 3 : x + cw[j] - 3,
-		    y + 6, 7.5, 1, strcmp(jstr(c, "kind"), "text") == 0 ? LEFT : RIGHT,
-		    jstr(c, "header"));
+		pdf_text_box(p, strcmp(jstr(c, "kind"), "text") == 0 ? x + 3 : x + cw[j] - 3,
+		    y + 3, 7, 1, strcmp(jstr(c, "kind"), "text") == 0 ? LEFT : RIGHT,
+		    jstr(c, "header"), cw[j] - 5, 1);
 		x += cw[j];
 	}
 	y += rh * 1.9;
@@ -655,7 +682,7 @@ pdf_table(struct pdf *p, double y, json_t *t, int maxrows)
 			    sizeof buf);
 			pdf_colour(p, strcmp(buf, "无数据") == 0 ? grey : ink);
 			if (strcmp(jstr(c, "kind"), "text") == 0)
-				pdf_text(p, x + 3, y + 2, 7.5, 0, LEFT, buf);
+				pdf_text_box(p, x + 3, y + 2, 7.5, 0, LEFT, buf, cw[j] - 5, 0);
 			else
 				pdf_text(p, x + cw[j] - 3, y + 2, 7.5, 0, RIGHT, buf);
 			x += cw[j];
@@ -664,8 +691,8 @@ pdf_table(struct pdf *p, double y, json_t *t, int maxrows)
 	}
 	pdf_colour(p, grey);
 	if (n > (size_t)maxrows) {
-		snprintf(buf, sizeof buf, "另有 %zu 行未列出, 全表见 citygrid report", n -
-		    (size_t)maxrows);
+		snprintf(buf, sizeof buf, "另有 %zu 行未列出, 全表见 citygrid report %s", n -
+		    (size_t)maxrows, jstr(t, "command"));
 		pdf_text(p, MARGIN, y + 3, 7.5, 0, LEFT, buf);
 		y += rh;
 	} else if (n == 0) {
@@ -709,7 +736,7 @@ pdf_page_rankings(struct pdf *p)
 	json_array_foreach(rk, i, r)
 		rows += json_array_size(json_object_get(r, "rows")) < 1 ? 1 :
 		    json_array_size(json_object_get(r, "rows"));
-	rowh = rows > 0 ? (avail - (double)n * 44) / (double)rows : 14;
+	rowh = rows > 0 ? (avail - (double)n * 46) / (double)rows : 14;
 	if (rowh > 17)
 		rowh = 17;
 	if (rowh < 9)
@@ -717,7 +744,7 @@ pdf_page_rankings(struct pdf *p)
 	json_array_foreach(rk, i, r) {
 		y = pdf_heading(p, MARGIN, y, BODY_W, jstr(r, "title"));
 		y = pdf_bars(p, MARGIN, y, BODY_W, json_object_get(r, "rows"),
-		    json_is_true(json_object_get(r, "percent")), rowh,
+		    jstr(r, "scale"), rowh,
 		    (int)((PAGE_H - 60 - y) / rowh));
 		pdf_colour(p, grey);
 		pdf_text(p, MARGIN, y + 2, 7, 0, LEFT, jstr(r, "note"));

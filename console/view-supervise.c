@@ -67,7 +67,8 @@ static const struct supervise_state {
 
 static const enum keymap_action supervise_actions[] = {
 	ACT_FILE, ACT_REJECT, ACT_CLOSE, ACT_REWORK, ACT_DETAIL, ACT_MAP, ACT_ALARMS,
-	ACT_RANKING, ACT_LEFT, ACT_RIGHT, ACT_ZOOM_IN, ACT_ZOOM_OUT, ACT_CENTER,
+	ACT_RANKING, ACT_EVALUATION, ACT_HOT, ACT_PERIOD, ACT_LEVEL_UP, ACT_LEFT, ACT_RIGHT,
+	ACT_ZOOM_IN, ACT_ZOOM_OUT, ACT_CENTER,
 	ACT_REFRESH,
 	ACT_DOWN, ACT_UP, ACT_PAGE_DOWN, ACT_PAGE_UP, ACT_FIRST, ACT_LAST,
 	ACT_REDRAW, ACT_HELP, ACT_QUIT, ACT_NONE
@@ -95,6 +96,23 @@ struct supervise {
 	struct event	*rank_ev;	/* coalesces the steps' rereads */
 	struct map	*map;
 	char		 cell[64];
+	enum { SUP_LIST, SUP_EVAL, SUP_HOT } mode;	/* what fills the screen */
+	int		 month;		/* evaluation and 高发问题: this month, not today */
+	int		 depth;		/* 0 the district ... 3 grids, 4 a grid's cases */
+	char		 at[4][16];	/* the code chosen at each level above */
+	char		 at_name[4][64];
+	int		 ev_sel[4];	/* the row chosen there, for going back */
+	int		 ev_keep;	/* the row to select when read, or -1 */
+	json_t		*ev_rows;	/* the level's rows, best first; NULL: reading */
+	json_t		*ev_ind;	/* code -> {indicator: value}, for the scores */
+	struct list	 ev_list;
+	int		 ev_loading;
+	int		 ev_stale;	/* changed while out: read again */
+	char		 ev_from[16], ev_to[16], ev_pfrom[16], ev_pto[16];
+	char		 ev_cell[64];
+	json_t		*hot[3];	/* report.count rows: classes, grids, components */
+	int		 hot_loading;
+	int		 hot_stale;
 };
 
 
@@ -142,6 +160,8 @@ supervise_rebuild(struct supervise *s)
 }
 
 static void supervise_pump(struct supervise *);
+static void eval_read(struct supervise *);
+static void hot_read(struct supervise *);
 
 static void
 supervise_show_done(json_t *result, const struct conn_error *err, void *arg)
@@ -394,7 +414,11 @@ supervise_up(struct console *con, void *arg)
 	s->loading = 0;
 	s->all_sub = 0;
 	s->rank_loading = 0;
+	s->ev_loading = 0;
+	s->hot_loading = 0;
 	supervise_rank_read(s);
+	eval_read(s);
+	hot_read(s);
 	conn_request(con->conn, "watch", json_pack("{s:s, s:s}", "scope", "role",
 	    "value", con->view->role), supervise_watch_done, s);
 	conn_request(con->conn, "watch", json_pack("{s:s}", "scope", "all"),
@@ -465,12 +489,10 @@ supervise_event(struct console *con, void *arg, json_t *ev)
 		    "up")) ? "已恢复" : "不可用");
 }
 
+/* A case.list row's cell, for the list and a grid's cases. */
 static const char *
-supervise_cell(void *arg, int row, int col, attr_t *attr)
+supervise_cell_of(json_t *c, int col, attr_t *attr)
 {
-	struct supervise *s = arg;
-	json_t *c = json_array_get(s->rows, (size_t)row);
-
 	switch ((enum supervise_col)col) {
 	case COL_URGENT:
 		return json_is_true(json_object_get(c, "urgent")) ? "急" : "";
@@ -490,6 +512,14 @@ supervise_cell(void *arg, int row, int col, attr_t *attr)
 		break;
 	}
 	return NULL;
+}
+
+static const char *
+supervise_cell(void *arg, int row, int col, attr_t *attr)
+{
+	struct supervise *s = arg;
+
+	return supervise_cell_of(json_array_get(s->rows, (size_t)row), col, attr);
 }
 
 static json_t *
@@ -773,6 +803,460 @@ supervise_draw_wide(struct supervise *s, WINDOW *w, int h, int cols)
 	supervise_draw_legend(s, w, h - 1, mx, cols - mx);
 }
 
+/*
+ * Evaluation (评价排名): the regions of one level ranked by their
+ * composite score (eval.scores) with their indicators (eval.indicators)
+ * for today or this month; Enter goes down a level, level-up back:
+ * district, its streets, a street's communities, a community's grids,
+ * a grid's cases (case.list), and a case's detail.
+ */
+static const char *const eval_kinds[] = { "district", "street", "community", "grid" };
+static const char *const eval_level_names[] = { "区", "街道", "社区", "网格", "案卷" };
+
+enum eval_col {
+	EVC_RANK, EVC_NAME, EVC_SCORE, EVC_GRADE, EVC_FILED, EVC_CLOSED, EVC_CLOSE_RATE,
+	EVC_ON_TIME, EVC_REPORT_RATE, EVC_COUNT
+};
+static const struct list_col eval_cols[EVC_COUNT] = {
+	[EVC_RANK] =		{ "名次", 4, 0 },
+	[EVC_NAME] =		{ "名称", 0, 0 },
+	[EVC_SCORE] =		{ "综合指标", 8, 0 },
+	[EVC_GRADE] =		{ "等级", 4, 0 },
+	[EVC_FILED] =		{ "立案", 5, 0 },
+	[EVC_CLOSED] =		{ "结案", 5, 0 },
+	[EVC_CLOSE_RATE] =	{ "结案率", 7, 0 },
+	[EVC_ON_TIME] =		{ "按期结案率", 10, 0 },
+	[EVC_REPORT_RATE] =	{ "监督举报率", 10, 100 },
+};
+static const char *const eval_keys[EVC_COUNT] = {
+	[EVC_FILED] = "filed", [EVC_CLOSED] = "closed", [EVC_CLOSE_RATE] = "close_rate",
+	[EVC_ON_TIME] = "on_time_close_rate", [EVC_REPORT_RATE] = "report_rate",
+};
+
+static void
+eval_period(struct supervise *s)
+{
+	char pf[16], pt[16];
+
+	report_period(s->month ? "month" : "day", s->ev_from, s->ev_to, pf, pt);
+	snprintf(s->ev_pfrom, sizeof s->ev_pfrom, "%s", pf);
+	snprintf(s->ev_pto, sizeof s->ev_pto, "%s", pt);
+}
+
+/* The request's args: the level's kind, the period [from, to), the parent. */
+static json_t *
+eval_args(struct supervise *s)
+{
+	char end[16];
+
+	report_day_after(s->ev_to, end);
+	return json_pack("{s:s, s:s, s:s, s:s?}", "kind", eval_kinds[s->depth],
+	    "from", s->ev_from, "to", end, "parent", s->depth > 0 ? s->at[s->depth - 1] :
+	    NULL);
+}
+
+/* A reply that came after the level or period changed: read again. */
+static int
+eval_stale(struct supervise *s, json_t *result, const struct conn_error *err)
+{
+	s->ev_loading = 0;
+	if (s->ev_stale) {
+		s->ev_stale = 0;
+		eval_read(s);
+		return 1;
+	}
+	if (result == NULL) {
+		if (strcmp(err->code, "E_LOCAL") != 0)
+			console_message(s->con, "读取评价失败: %s", err->message);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+eval_show(struct supervise *s, json_t *rows)
+{
+	json_decref(s->ev_rows);
+	s->ev_rows = json_incref(rows);
+	list_set_rows(&s->ev_list, (int)json_array_size(rows));
+	if (rows != NULL && s->ev_keep >= 0) {
+		list_goto(&s->ev_list, s->ev_keep);
+		s->ev_keep = -1;
+	}
+	console_dirty(s->con);
+}
+
+/* The scores, best first, each with its indicators from before. */
+static void
+eval_scores_done(json_t *result, const struct conn_error *err, void *arg)
+{
+	struct supervise *s = arg;
+	json_t *rows, *r, *ind, *row, *v;
+	const char *key;
+	size_t i;
+
+	if (eval_stale(s, result, err))
+		return;
+	rows = json_array();
+	json_array_foreach(result, i, r) {
+		row = json_pack("{s:s, s:s, s:O, s:O}", "code", jstr(r, "object_code"),
+		    "name", jstr(r, "object_name"), "score", json_object_get(r, "score"),
+		    "grade", json_object_get(r, "grade"));
+		if ((ind = json_object_get(s->ev_ind, jstr(r, "object_code"))) != NULL) {
+			json_object_foreach(ind, key, v)
+				json_object_set(row, key, v);
+		}
+		json_array_append_new(rows, row);
+	}
+	eval_show(s, rows);
+	json_decref(rows);
+}
+
+/* The indicators by object, then the scores. */
+static void
+eval_ind_done(json_t *result, const struct conn_error *err, void *arg)
+{
+	struct supervise *s = arg;
+	json_t *r, *o;
+	size_t i;
+
+	if (eval_stale(s, result, err))
+		return;
+	json_object_clear(s->ev_ind);
+	json_array_foreach(result, i, r) {
+		if ((o = json_object_get(s->ev_ind, jstr(r, "object_code"))) == NULL) {
+			o = json_object();
+			json_object_set_new(s->ev_ind, jstr(r, "object_code"), o);
+		}
+		json_object_set(o, jstr(r, "indicator"), json_object_get(r, "value"));
+	}
+	if (conn_request(s->con->conn, "eval.scores", eval_args(s), eval_scores_done, s) == 0)
+		s->ev_loading = 1;
+}
+
+/* A grid's cases, the last level. */
+static void
+eval_cases_done(json_t *result, const struct conn_error *err, void *arg)
+{
+	struct supervise *s = arg;
+
+	if (eval_stale(s, result, err))
+		return;
+	eval_show(s, result);
+}
+
+static void
+eval_read(struct supervise *s)
+{
+	int rc;
+
+	if (s->mode != SUP_EVAL)
+		return;
+	if (s->ev_loading) {
+		s->ev_stale = 1;
+		return;
+	}
+	eval_period(s);
+	if (s->depth == 4)
+		rc = conn_request(s->con->conn, "case.list", json_pack("{s:s, s:i}", "grid",
+		    s->at[3], "limit", 500), eval_cases_done, s);
+	else
+		rc = conn_request(s->con->conn, "eval.indicators", eval_args(s),
+		    eval_ind_done, s);
+	if (rc == 0)
+		s->ev_loading = 1;
+}
+
+/* A new level: nothing shown until it is read. */
+static void
+eval_goto(struct supervise *s, int depth)
+{
+	s->depth = depth;
+	list_init(&s->ev_list, depth == 4 ? supervise_cols : eval_cols, depth == 4 ?
+	    COL_COUNT : EVC_COUNT);
+	eval_show(s, NULL);
+	eval_read(s);
+}
+
+/* A figure right-aligned in its column: "93.5%", 无数据 with no denominator. */
+static const char *
+eval_figure(struct supervise *s, json_t *v, int col, int rate)
+{
+	char text[32];
+	int pad;
+
+	if (!json_is_number(v))
+		snprintf(text, sizeof text, "%s", rate ? "无数据" : "-");
+	else if (rate)
+		snprintf(text, sizeof text, "%.1f%%", json_number_value(v) * 100);
+	else if (col == EVC_SCORE)
+		snprintf(text, sizeof text, "%.1f", json_number_value(v));
+	else
+		snprintf(text, sizeof text, "%.0f", json_number_value(v));
+	pad = eval_cols[col].width - utf8_width(text);
+	snprintf(s->ev_cell, sizeof s->ev_cell, "%*s%s", pad > 0 ? pad : 0, "", text);
+	return s->ev_cell;
+}
+
+static const char *
+eval_cell(void *arg, int row, int col, attr_t *attr)
+{
+	struct supervise *s = arg;
+	json_t *r = json_array_get(s->ev_rows, (size_t)row), *v;
+
+	if (s->depth == 4)
+		return supervise_cell_of(r, col, attr);
+	switch ((enum eval_col)col) {
+	case EVC_RANK:
+		snprintf(s->ev_cell, sizeof s->ev_cell, "%3d", row + 1);
+		return json_is_number(json_object_get(r, "score")) ? s->ev_cell : "  -";
+	case EVC_NAME:
+		return jstr(r, "name");
+	case EVC_GRADE:
+		v = json_object_get(r, "grade");
+		if (json_is_string(v) && strcmp(json_string_value(v), "D") >= 0)
+			*attr = tty_attr(TTY_LATE);
+		return json_is_string(v) ? json_string_value(v) : "-";
+	case EVC_SCORE:
+		return eval_figure(s, json_object_get(r, "score"), col, 0);
+	case EVC_FILED: case EVC_CLOSED:
+		return eval_figure(s, json_object_get(r, eval_keys[col]), col, 0);
+	case EVC_CLOSE_RATE: case EVC_ON_TIME: case EVC_REPORT_RATE:
+		return eval_figure(s, json_object_get(r, eval_keys[col]), col, 1);
+	case EVC_COUNT:
+		break;
+	}
+	return NULL;
+}
+
+/* Where we are: 今日 2026-11-26 · 东城区 › 东华门街道 › 街道各社区. */
+static void
+eval_draw(struct supervise *s, WINDOW *w, int h, int cols)
+{
+	char line[1024];
+	size_t n;
+	int i;
+	WINDOW *lw;
+
+	n = (size_t)snprintf(line, sizeof line, "评价排名 %s %s%s%s ·", s->month ? "本月" :
+	    "今日", s->ev_from, strcmp(s->ev_from, s->ev_to) ? "至" : "",
+	    strcmp(s->ev_from, s->ev_to) ? s->ev_to : "");
+	for (i = 0; i < s->depth && n < sizeof line; i++)
+		n += (size_t)snprintf(line + n, sizeof line - n, " %s ›", s->at_name[i]);
+	if (n < sizeof line)
+		snprintf(line + n, sizeof line - n, " %s%s", s->depth == 0 ? "全区" :
+		    eval_level_names[s->depth], s->depth == 4 ? "" : "排名");
+	tty_put(w, 1, 0, cols, line, A_BOLD);
+	if (s->ev_rows == NULL || json_array_size(s->ev_rows) == 0)
+		tty_put(w, 3, 1, cols - 1, s->ev_rows == NULL ? "读取中…" : s->depth == 4 ?
+		    "该网格没有案卷" : "没有数据", A_NORMAL);
+	if (h > 4 && (lw = derwin(w, h - 3, cols, 2, 0)) != NULL) {
+		if (s->ev_rows != NULL && json_array_size(s->ev_rows) > 0)
+			list_draw(&s->ev_list, lw, eval_cell, s);
+		delwin(lw);
+	}
+	tty_put(w, h - 1, 0, cols, s->depth == 4 ? "Enter 案卷详情  u 上一级  t 今日/本月"
+	    "  e 回到案卷" : "Enter 进入下一级  u 上一级  t 今日/本月  e 回到案卷",
+	    tty_attr(TTY_HEADER));
+}
+
+/* Enter: the selected region's next level, or a case's detail. */
+static void
+eval_down(struct supervise *s)
+{
+	json_t *r;
+
+	if (s->ev_list.sel < 0 || (r = json_array_get(s->ev_rows,
+	    (size_t)s->ev_list.sel)) == NULL)
+		return;
+	if (s->depth == 4) {
+		detail_open(s->con, jstr(r, "case_no"));
+		return;
+	}
+	snprintf(s->at[s->depth], sizeof s->at[0], "%s", jstr(r, "code"));
+	snprintf(s->at_name[s->depth], sizeof s->at_name[0], "%s", jstr(r, "name"));
+	s->ev_sel[s->depth] = s->ev_list.sel;
+	eval_goto(s, s->depth + 1);
+}
+
+static void
+eval_up(struct supervise *s)
+{
+	if (s->depth == 0) {
+		console_message(s->con, "已在全区");
+		return;
+	}
+	eval_goto(s, s->depth - 1);
+	s->ev_keep = s->ev_sel[s->depth];
+}
+
+/*
+ * 高发问题: the classes, grids and components with the most cases in
+ * the period (report.count), each with the change against the period
+ * before (yesterday, last month).
+ */
+static const char *const hot_by[3] = { "class", "grid", "component" };
+static const char *const hot_titles[3] = { "高发类别", "高发网格", "高发部件" };
+
+static void
+hot_done(json_t *result, const struct conn_error *err, void *arg)
+{
+	struct supervise *s = arg;
+	int i;
+
+	s->hot_loading--;
+	if (result == NULL) {
+		if (strcmp(err->code, "E_LOCAL") != 0)
+			console_message(s->con, "读取高发问题失败: %s", err->message);
+	} else {
+		for (i = 0; i < 3 && strcmp(jstr(result, "by"), hot_by[i]) != 0; i++)
+			;
+		if (i < 3) {
+			json_decref(s->hot[i]);
+			s->hot[i] = json_incref(json_object_get(result, "rows"));
+		}
+	}
+	if (s->hot_loading == 0 && s->hot_stale) {
+		s->hot_stale = 0;
+		hot_read(s);
+	}
+	console_dirty(s->con);
+}
+
+static void
+hot_read(struct supervise *s)
+{
+	int i;
+
+	if (s->mode != SUP_HOT)
+		return;
+	if (s->hot_loading > 0) {
+		s->hot_stale = 1;
+		return;
+	}
+	eval_period(s);
+	for (i = 0; i < 3; i++) {
+		if (conn_request(s->con->conn, "report.count", json_pack("{s:s, s:s, s:s,"
+		    " s:s, s:s, s:i}", "by", hot_by[i], "from", s->ev_from, "to", s->ev_to,
+		    "prev_from", s->ev_pfrom, "prev_to", s->ev_pto, "limit", 20),
+		    hot_done, s) == 0)
+			s->hot_loading++;
+	}
+}
+
+/* "+3", "-2", "持平", "新增" against the period before. */
+static void
+hot_change(json_t *r, char *buf, size_t len)
+{
+	json_int_t c = jnum(r, "change");
+
+	if (jnum(r, "previous") == 0)
+		snprintf(buf, len, "新增");
+	else if (c == 0)
+		snprintf(buf, len, "持平");
+	else
+		snprintf(buf, len, "%s%lld", c > 0 ? "↑" : "↓", (long long)(c > 0 ? c : -c));
+}
+
+/* One section: its title and rows, name then count and change. */
+static void
+hot_section(struct supervise *s, WINDOW *w, int y, int x, int cols, int lines, int i)
+{
+	char line[256], ch[32], name[160];
+	json_t *r;
+	int k;
+
+	snprintf(line, sizeof line, "%s (件数, 较%s)", hot_titles[i], s->month ? "上月" :
+	    "昨日");
+	supervise_rule(w, y, x, cols, line, 0);
+	if (s->hot[i] == NULL || json_array_size(s->hot[i]) == 0) {
+		tty_put(w, y + 1, x + 1, cols - 1, s->hot[i] == NULL ? "读取中…" : "本期无案卷",
+		    A_NORMAL);
+		return;
+	}
+	for (k = 0; k + 1 < lines && (r = json_array_get(s->hot[i], (size_t)k)) != NULL;
+	    k++) {
+		if (i == 0)
+			snprintf(name, sizeof name, "%s %s", strncmp(jstr(r, "key"), "event", 5) ?
+			    "部件" : "事件", jstr_or(r, "name"));
+		else
+			snprintf(name, sizeof name, "%s %s", jstr(r, "key"), jstr_or(r, "name"));
+		hot_change(r, ch, sizeof ch);
+		snprintf(line, sizeof line, "%4lld  %-6s", (long long)jnum(r, "count"), ch);
+		tty_put(w, y + 1 + k, x + 1, cols - 16, name, A_NORMAL);
+		tty_put(w, y + 1 + k, x + cols - 14, 14, line, jnum(r, "change") > 0 &&
+		    jnum(r, "previous") > 0 ? tty_attr(TTY_WARN) : A_NORMAL);
+	}
+}
+
+static void
+hot_draw(struct supervise *s, WINDOW *w, int h, int cols)
+{
+	char line[256];
+	int i, sh;
+
+	snprintf(line, sizeof line, "高发问题 %s %s%s%s (上期 %s%s%s)", s->month ? "本月" :
+	    "今日", s->ev_from, strcmp(s->ev_from, s->ev_to) ? "至" : "",
+	    strcmp(s->ev_from, s->ev_to) ? s->ev_to : "", s->ev_pfrom,
+	    strcmp(s->ev_pfrom, s->ev_pto) ? "至" : "", strcmp(s->ev_pfrom, s->ev_pto) ?
+	    s->ev_pto : "");
+	tty_put(w, 1, 0, cols, line, A_BOLD);
+	if (cols >= SUPERVISE_WIDE) {
+		for (i = 0; i < 3; i++)
+			hot_section(s, w, 2, i * (cols / 3), cols / 3 - 1, h - 4, i);
+	} else {
+		sh = (h - 4) / 3;
+		for (i = 0; i < 3; i++)
+			hot_section(s, w, 2 + i * sh, 0, cols, sh, i);
+	}
+	tty_put(w, h - 1, 0, cols, "t 今日/本月  R 重读  p 回到案卷", tty_attr(TTY_HEADER));
+}
+
+/* The keys of the evaluation and 高发问题 screens; 0: not theirs. */
+static int
+eval_action(struct supervise *s, int a)
+{
+	if (s->mode == SUP_EVAL && list_action(&s->ev_list, a))
+		return 1;
+	switch (a) {
+	case ACT_DETAIL:
+		if (s->mode == SUP_EVAL)
+			eval_down(s);
+		return 1;
+	case ACT_LEVEL_UP:
+		if (s->mode == SUP_EVAL)
+			eval_up(s);
+		return 1;
+	case ACT_PERIOD:
+		s->month = !s->month;
+		console_message(s->con, "%s", s->month ? "本月" : "今日");
+		eval_read(s);
+		hot_read(s);
+		return 1;
+	case ACT_REFRESH:
+		eval_read(s);
+		hot_read(s);
+		return 1;
+	case ACT_FILE: case ACT_REJECT: case ACT_CLOSE: case ACT_REWORK: case ACT_MAP:
+		console_message(s->con, "先回到案卷列表 (%s)", s->mode == SUP_EVAL ? "e" : "p");
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* e and p: in and out of the two screens. */
+static void
+eval_toggle(struct supervise *s, int mode)
+{
+	s->mode = (int)s->mode == mode ? SUP_LIST : mode;
+	if (s->mode == SUP_EVAL)
+		eval_goto(s, s->depth);
+	else if (s->mode == SUP_HOT)
+		hot_read(s);
+	console_dirty(s->con);
+}
+
 static void
 supervise_draw(struct console *con, void *arg, WINDOW *w)
 {
@@ -781,7 +1265,11 @@ supervise_draw(struct console *con, void *arg, WINDOW *w)
 
 	werase(w);
 	supervise_draw_counts(s, w, 0, 0, cols);
-	if (cols >= SUPERVISE_WIDE && h >= 30)
+	if (s->mode == SUP_EVAL && h >= 6)
+		eval_draw(s, w, h, cols);
+	else if (s->mode == SUP_HOT && h >= 6)
+		hot_draw(s, w, h, cols);
+	else if (cols >= SUPERVISE_WIDE && h >= 30)
 		supervise_draw_wide(s, w, h, cols);
 	else if (h >= 8)
 		supervise_draw_narrow(s, w, h, cols);
@@ -879,6 +1367,12 @@ supervise_action(struct console *con, void *arg, int a)
 {
 	struct supervise *s = arg;
 
+	if (a == ACT_EVALUATION || a == ACT_HOT) {
+		eval_toggle(s, a == ACT_EVALUATION ? SUP_EVAL : SUP_HOT);
+		return 1;
+	}
+	if (s->mode != SUP_LIST)
+		return eval_action(s, a);
 	if (a == ACT_MAP) {
 		s->map_mode = !s->map_mode;
 		console_message(con, s->map_mode ? "地图: hjkl 或方向键平移, +/- 缩放, . 居中, m 返回" :
@@ -921,6 +1415,8 @@ static void
 supervise_tick(struct console *con, void *arg)
 {
 	supervise_rank_read(arg);
+	eval_read(arg);
+	hot_read(arg);
 	console_dirty(con);
 }
 
@@ -941,6 +1437,8 @@ supervise_open(struct console *con)
 	s->feed = json_array();
 	s->alarms = json_array();
 	s->posq = json_array();
+	s->ev_ind = json_object();
+	s->ev_keep = -1;
 	s->rank_ev = evtimer_new(con->base, supervise_rank_cb, s);
 	s->map = map_new(DISTRICT_W, DISTRICT_S, DISTRICT_E, DISTRICT_N);
 	map_add_line(s->map, MAP_DISTRICT, box, 5);
@@ -954,6 +1452,11 @@ supervise_close(void *arg)
 	struct supervise *s = arg;
 
 	event_free(s->rank_ev);
+	json_decref(s->ev_rows);
+	json_decref(s->ev_ind);
+	json_decref(s->hot[0]);
+	json_decref(s->hot[1]);
+	json_decref(s->hot[2]);
 	json_decref(s->ranking);
 	map_free(s->map);
 	json_decref(s->rows);

@@ -5,7 +5,8 @@
  * (高发问题, the heat map, the source mix), and the day-by-day trend of
  * a region's 立案, 结案 and rates.  The indicators and composite scores
  * themselves are eval-core's (cmd-eval.c); these feed the charts of the
- * monthly report and the supervise console.
+ * monthly report and the supervise console.  The trend's rates are
+ * the evaluation's own (cg_eval), not a second definition.
  *
  * Periods are dates in China time, both ends included; a case belongs
  * to the day its event happened (created_at for a report, the log's
@@ -62,48 +63,47 @@ static const char report_count_sql[] =
     " ORDER BY t.count DESC, t.previous DESC, t.key LIMIT $7::integer";
 
 /*
- * report.trend: $1 from, $2 to, $3 within.  Per day: cases reported,
- * filed (立案) and closed (结案) that day; and, for the cases filed
- * from the first day to the end of that day, how many were closed and
- * closed on time (按期结案: every timed stage of the case ended within
- * its limit, as stored when it ended) by the end of that day, with the
- * rates; a rate with nothing filed is null (no data).  Days after today
- * are left out: they have no figures yet.
+ * report.trend: $1 from, $2 to, $3 within (a region code, '' for every
+ * district).  Per day: cases reported, filed (立案) and closed (结案)
+ * that day; and the region's 结案率 and 按期结案率 for the period from
+ * the first day to the end of that day, as the evaluation defines them
+ * (cg_eval, citygrid-evaluation(7)), so that the last day's figure is
+ * the period's.  A rate with nothing due is null (no data).  Days after
+ * today are left out: they have no figures yet.
  */
 static const char report_trend_sql[] =
     "WITH b AS (SELECT ($1::date::timestamp AT TIME ZONE 'Asia/Shanghai') AS t0,"
-    "  (($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS t1),"
+    "  (($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS t1,"
+    "  CASE length($3) WHEN 0 THEN 'district' WHEN 6 THEN 'district'"
+    "   WHEN 9 THEN 'street' WHEN 12 THEN 'community' ELSE 'grid' END AS kind),"
     " days AS (SELECT d::date AS d,"
     "  ((d::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AS e"
     "  FROM generate_series($1::date, $2::date, interval '1 day') d"
     "  WHERE d::date <= (now() AT TIME ZONE 'Asia/Shanghai')::date),"
-    " f AS (SELECT c.id, min(l.at) AS filed_at,"
-    "  (SELECT max(x.at) FROM case_log x WHERE x.case_id = c.id AND x.action = 'close')"
-    "   AS closed_at,"
-    "  (SELECT coalesce(bool_and(s.on_time), false) FROM case_stage s"
-    "   WHERE s.case_id = c.id) AS on_time"
-    "  FROM b, cases c JOIN case_log l ON l.case_id = c.id AND l.action = 'file'"
-    "  WHERE l.at >= b.t0 AND l.at < b.t1 AND ($3 = '' OR c.grid LIKE $3 || '%')"
-    "  GROUP BY c.id),"
     " r AS (SELECT c.created_at FROM b, cases c WHERE c.created_at >= b.t0"
     "  AND c.created_at < b.t1 AND ($3 = '' OR c.grid LIKE $3 || '%')),"
-    " k AS (SELECT l.at FROM b, case_log l JOIN cases c ON c.id = l.case_id"
-    "  WHERE l.action = 'close' AND l.at >= b.t0 AND l.at < b.t1"
+    " l AS (SELECT l.action, l.at FROM b, case_log l JOIN cases c ON c.id = l.case_id"
+    "  WHERE l.action IN ('file', 'close') AND l.at >= b.t0 AND l.at < b.t1"
     "  AND ($3 = '' OR c.grid LIKE $3 || '%'))"
     " SELECT to_char(days.d, 'YYYY-MM-DD') AS day,"
     " (SELECT count(*) FROM r WHERE r.created_at >= days.e - interval '1 day'"
     "  AND r.created_at < days.e) AS reported,"
-    " (SELECT count(*) FROM f WHERE f.filed_at >= days.e - interval '1 day'"
-    "  AND f.filed_at < days.e) AS filed,"
-    " (SELECT count(*) FROM k WHERE k.at >= days.e - interval '1 day' AND k.at < days.e)"
-    "  AS closed,"
-    " x.filed AS filed_to_date, x.closed AS closed_to_date, x.on_time AS on_time_to_date,"
-    " round(x.closed::numeric / nullif(x.filed, 0), 4) AS close_rate,"
-    " round(x.on_time::numeric / nullif(x.filed, 0), 4) AS on_time_rate"
-    " FROM days, LATERAL (SELECT count(*) AS filed,"
-    "  count(*) FILTER (WHERE f.closed_at < days.e) AS closed,"
-    "  count(*) FILTER (WHERE f.closed_at < days.e AND f.on_time) AS on_time"
-    "  FROM f WHERE f.filed_at < days.e) x"
+    " (SELECT count(*) FROM l WHERE l.action = 'file' AND l.at >= days.e - interval '1 day'"
+    "  AND l.at < days.e) AS filed,"
+    " (SELECT count(*) FROM l WHERE l.action = 'close' AND l.at >= days.e - interval '1 day'"
+    "  AND l.at < days.e) AS closed,"
+    " x.filed::bigint AS filed_to_date, x.closed::bigint AS closed_to_date,"
+    " round(x.close_num / nullif(x.close_den, 0), 4) AS close_rate,"
+    " round(x.on_time_num / nullif(x.on_time_den, 0), 4) AS on_time_rate"
+    " FROM b, days, LATERAL (SELECT"
+    "  sum(e.value) FILTER (WHERE e.indicator = 'filed') AS filed,"
+    "  sum(e.value) FILTER (WHERE e.indicator = 'closed') AS closed,"
+    "  sum(e.numerator) FILTER (WHERE e.indicator = 'close_rate') AS close_num,"
+    "  sum(e.denominator) FILTER (WHERE e.indicator = 'close_rate') AS close_den,"
+    "  sum(e.numerator) FILTER (WHERE e.indicator = 'on_time_close_rate') AS on_time_num,"
+    "  sum(e.denominator) FILTER (WHERE e.indicator = 'on_time_close_rate') AS on_time_den"
+    "  FROM cg_eval(b.kind, $1::date, days.d + 1) e"
+    "  WHERE $3 = '' OR e.object_code = $3) x"
     " ORDER BY days.d";
 
 /* Is it YYYY-MM-DD?  The database checks that the day exists. */
