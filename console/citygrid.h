@@ -187,6 +187,7 @@ void	 cli_component_edit_print(json_t *);
 int	 cli_report_run(struct client *, const struct cli_entry *, json_t *, int);
 int	 report_period(const char *, char *, char *, char *, char *);
 void	 report_day_after(const char *, char *);
+void	 report_decimal(double, char *, size_t);
 
 /* report-pdf.c: the monthly report as a PDF, from the figures given. */
 int	 report_pdf_write(const char *, json_t *, char *, size_t);

@@ -7,6 +7,7 @@
  * nothing is computed here but the layout; a rate with no denominator
  * stays "no data" (无数据 in the table, empty in CSV, null in JSON).
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -234,11 +235,25 @@ report_value(json_t *v, int rate)
 	return json_real(json_number_value(v));
 }
 
+/*
+ * A figure with one decimal, rounded half up as PostgreSQL's round()
+ * does: the daemon's values have at most four decimals, so rounding to
+ * thousandths first takes off the binary noise (0.6275 is 0.62749...).
+ */
+void
+report_decimal(double v, char *buf, size_t len)
+{
+	long long n = llround(v * 1000), t;
+
+	t = n >= 0 ? (n + 50) / 100 : -((-n + 50) / 100);
+	snprintf(buf, len, "%s%lld.%lld", t < 0 ? "-" : "", llabs(t) / 10, llabs(t) % 10);
+}
+
 /* A cell for people: counts whole, rates in %, no denominator 无数据. */
 static char *
 report_cell(json_t *v, const char *kind)
 {
-	char *s;
+	char *s, buf[64];
 
 	if (strcmp(kind, "text") == 0)
 		return xstrdup(json_is_string(v) ? json_string_value(v) : "-");
@@ -247,10 +262,11 @@ report_cell(json_t *v, const char *kind)
 		    "无数据" : "-");
 	if (strcmp(kind, "rank") == 0)
 		kind = "count";
-	if (strcmp(kind, "rate") == 0)
-		xasprintf(&s, "%.1f%%", json_number_value(v) * 100);
-	else if (strcmp(kind, "score") == 0)
-		xasprintf(&s, "%.1f", json_number_value(v));
+	if (strcmp(kind, "rate") == 0) {
+		report_decimal(json_number_value(v) * 100, buf, sizeof buf);
+		xasprintf(&s, "%s%%", buf);
+	} else if (strcmp(kind, "score") == 0)
+		s = xstrdup((report_decimal(json_number_value(v), buf, sizeof buf), buf));
 	else
 		xasprintf(&s, "%.0f", json_number_value(v));
 	return s;

@@ -115,9 +115,12 @@ pdf_text(struct pdf *p, double x, double y, double size, int bold,
 static void
 pdf_rate(json_t *v, char *buf, size_t len)
 {
-	if (json_is_number(v))
-		snprintf(buf, len, "%.1f%%", json_number_value(v) * 100);
-	else
+	char d[32];
+
+	if (json_is_number(v)) {
+		report_decimal(json_number_value(v) * 100, d, sizeof d);
+		snprintf(buf, len, "%s%%", d);
+	} else
 		snprintf(buf, len, "无数据");
 }
 
@@ -630,7 +633,7 @@ pdf_cell(json_t *v, const char *kind, char *buf, size_t len)
 	else if (json_is_integer(v))
 		snprintf(buf, len, "%lld", (long long)json_integer_value(v));
 	else if (json_is_real(v))
-		snprintf(buf, len, "%.1f", json_real_value(v));
+		report_decimal(json_real_value(v), buf, len);
 	else if (json_is_string(v))
 		snprintf(buf, len, "%s", json_string_value(v));
 	else

@@ -987,10 +987,11 @@ eval_figure(struct supervise *s, json_t *v, int col, int rate)
 
 	if (!json_is_number(v))
 		snprintf(text, sizeof text, "%s", rate ? "无数据" : "-");
-	else if (rate)
-		snprintf(text, sizeof text, "%.1f%%", json_number_value(v) * 100);
-	else if (col == EVC_SCORE)
-		snprintf(text, sizeof text, "%.1f", json_number_value(v));
+	else if (rate) {
+		report_decimal(json_number_value(v) * 100, text, sizeof text - 1);
+		strcat(text, "%");
+	} else if (col == EVC_SCORE)
+		report_decimal(json_number_value(v), text, sizeof text);
 	else
 		snprintf(text, sizeof text, "%.0f", json_number_value(v));
 	pad = eval_cols[col].width - utf8_width(text);
@@ -1039,7 +1040,7 @@ eval_draw(struct supervise *s, WINDOW *w, int h, int cols)
 	WINDOW *lw;
 
 	n = (size_t)snprintf(line, sizeof line, "评价排名 %s %s%s%s ·", s->month ? "本月" :
-	    "今日", s->ev_from, strcmp(s->ev_from, s->ev_to) ? "至" : "",
+	    "今日", s->ev_from, strcmp(s->ev_from, s->ev_to) ? " 至 " : "",
 	    strcmp(s->ev_from, s->ev_to) ? s->ev_to : "");
 	for (i = 0; i < s->depth && n < sizeof line; i++)
 		n += (size_t)snprintf(line + n, sizeof line - n, " %s ›", s->at_name[i]);
@@ -1196,9 +1197,9 @@ hot_draw(struct supervise *s, WINDOW *w, int h, int cols)
 	int i, sh;
 
 	snprintf(line, sizeof line, "高发问题 %s %s%s%s (上期 %s%s%s)", s->month ? "本月" :
-	    "今日", s->ev_from, strcmp(s->ev_from, s->ev_to) ? "至" : "",
+	    "今日", s->ev_from, strcmp(s->ev_from, s->ev_to) ? " 至 " : "",
 	    strcmp(s->ev_from, s->ev_to) ? s->ev_to : "", s->ev_pfrom,
-	    strcmp(s->ev_pfrom, s->ev_pto) ? "至" : "", strcmp(s->ev_pfrom, s->ev_pto) ?
+	    strcmp(s->ev_pfrom, s->ev_pto) ? " 至 " : "", strcmp(s->ev_pfrom, s->ev_pto) ?
 	    s->ev_pto : "");
 	tty_put(w, 1, 0, cols, line, A_BOLD);
 	if (cols >= SUPERVISE_WIDE) {
