@@ -75,9 +75,11 @@
 #define OPT_PERIOD	{ "period", "period", CLI_STRING, 0, "PERIOD", "month", \
 			  "时段: day, week, month, quarter, year (含今天的那一个), YYYY-MM," \
 			  " YYYY-MM-DD, 或 FROM..TO (两端都含)" }
-#define REPORT(v, lab, text, ...) {					\
+#define REPORT_WHO	"值班长、系统管理员"
+#define REPORT_DEPT	"值班长、系统管理员; 专业部门只见本部门"
+#define REPORT(v, lab, who, text, ...) {				\
 	.noun = "report", .verb = v, .op = "report", .label = lab,	\
-	.roles = "所有操作员", .help = text, .run = cli_report_run,	\
+	.roles = who, .help = text, .run = cli_report_run,		\
 	.opts = (const struct cli_opt[]){ __VA_ARGS__,			\
 	    { "csv", "csv", CLI_TRUE, 0, NULL, NULL, "输出 CSV (表头为指标代码)" }, \
 	    OPT_END } }
@@ -411,21 +413,34 @@ const struct cli_entry cli_table[] = {
 		{ "HASH", "sha256", CLI_STRING, CLI_POS | CLI_REQ, NULL, NULL, "照片的散列值 (SHA-256)" },
 		{ "output", "output", CLI_STRING, 0, "FILE", NULL, "写入文件 (默认标准输出, 终端除外)" },
 		OPT_END } },
-	REPORT("collectors", "监督员评价", "监督员的上报、有效上报、漏报、按时核实和核查", OPT_PERIOD),
-	REPORT("seats", "受理员评价", "受理员的受理数和核实、核查按时派发率", OPT_PERIOD),
-	REPORT("supervisors", "值班长评价", "值班长的按时立案率、准确立案率、按时结案率", OPT_PERIOD),
-	REPORT("dispatchers", "派遣员评价", "派遣员的派遣数、按时派遣率、准确派遣率", OPT_PERIOD),
-	REPORT("departments", "专业部门评价", "专业部门的处置、按时处置、返工、延期、超期和结案",
-	    OPT_PERIOD, { "parent", "parent", CLI_STRING, 0, "CODE", NULL, "只列这个街道的街道部门" }),
-	REPORT("district", "区评价", "全区的立案、结案、结案率、按期结案率、监督举报率", OPT_PERIOD),
-	REPORT("streets", "街道评价", "各街道的立案、结案和各项比率",
-	    OPT_PERIOD, { "parent", "parent", CLI_STRING, 0, "CODE", NULL, "只列这个区的街道" }),
-	REPORT("communities", "社区评价", "各社区的立案、结案和各项比率",
-	    OPT_PERIOD, { "parent", "parent", CLI_STRING, 0, "CODE", NULL, "只列这个街道的社区" }),
-	REPORT("grids", "网格评价", "各单元网格的立案、结案和各项比率",
-	    OPT_PERIOD, { "parent", "parent", CLI_STRING, 0, "CODE", NULL, "只列这个社区的网格" }),
+	REPORT("collectors", "监督员评价", REPORT_WHO,
+	    "监督员的上报、有效上报、漏报、按时核实和核查", OPT_PERIOD),
+	REPORT("seats", "受理员评价", REPORT_WHO,
+	    "受理员的受理数和核实、核查按时派发率", OPT_PERIOD),
+	REPORT("supervisors", "值班长评价", REPORT_WHO,
+	    "值班长的按时立案率、准确立案率、按时结案率", OPT_PERIOD),
+	REPORT("dispatchers", "派遣员评价", REPORT_WHO,
+	    "派遣员的派遣数、按时派遣率、准确派遣率", OPT_PERIOD),
+	REPORT("departments", "专业部门评价", REPORT_DEPT,
+	    "专业部门的处置、按时处置、返工、延期、超期和结案",
+	    OPT_PERIOD,
+	    { "parent", "parent", CLI_STRING, 0, "CODE", NULL, "只列这个街道的街道部门" }),
+	REPORT("district", "区评价", REPORT_WHO,
+	    "全区的立案、结案、结案率、按期结案率、监督举报率", OPT_PERIOD),
+	REPORT("streets", "街道评价", REPORT_WHO,
+	    "各街道的立案、结案和各项比率",
+	    OPT_PERIOD,
+	    { "parent", "parent", CLI_STRING, 0, "CODE", NULL, "只列这个区的街道" }),
+	REPORT("communities", "社区评价", REPORT_WHO,
+	    "各社区的立案、结案和各项比率",
+	    OPT_PERIOD,
+	    { "parent", "parent", CLI_STRING, 0, "CODE", NULL, "只列这个街道的社区" }),
+	REPORT("grids", "网格评价", REPORT_WHO,
+	    "各单元网格的立案、结案和各项比率",
+	    OPT_PERIOD,
+	    { "parent", "parent", CLI_STRING, 0, "CODE", NULL, "只列这个社区的网格" }),
 	{ .noun = "report", .verb = "monthly", .op = "report", .label = "月度报告",
-	  .roles = "所有操作员", .help = "打印用的月度综合评价报告 (PDF): 概况、走势、来源、"
+	  .roles = REPORT_WHO, .help = "打印用的月度综合评价报告 (PDF): 概况、走势、来源、"
 	  "高发问题、排名、网格分布图和指标表",
 	  .run = cli_report_run,
 	  .opts = (const struct cli_opt[]){

@@ -1030,23 +1030,29 @@ eval_cell(void *arg, int row, int col, attr_t *attr)
 	return NULL;
 }
 
-/* Where we are: 今日 2026-11-26 · 东城区 › 东华门街道 › 街道各社区. */
+/*
+ * Where we are: 评价排名 本月 2026-11-01 至 2026-11-30 · 东城区 › 东华门街道 ›
+ * 社区排名; the period's dates give way when the path needs the room.
+ */
 static void
 eval_draw(struct supervise *s, WINDOW *w, int h, int cols)
 {
-	char line[1024];
-	size_t n;
+	char line[1024], path[768];
+	size_t n = 0;
 	int i;
 	WINDOW *lw;
 
-	n = (size_t)snprintf(line, sizeof line, "评价排名 %s %s%s%s ·", s->month ? "本月" :
-	    "今日", s->ev_from, strcmp(s->ev_from, s->ev_to) ? " 至 " : "",
-	    strcmp(s->ev_from, s->ev_to) ? s->ev_to : "");
-	for (i = 0; i < s->depth && n < sizeof line; i++)
-		n += (size_t)snprintf(line + n, sizeof line - n, " %s ›", s->at_name[i]);
-	if (n < sizeof line)
-		snprintf(line + n, sizeof line - n, " %s%s", s->depth == 0 ? "全区" :
+	path[0] = '\0';
+	for (i = 0; i < s->depth && n < sizeof path; i++)
+		n += (size_t)snprintf(path + n, sizeof path - n, " %s ›", s->at_name[i]);
+	if (n < sizeof path)
+		snprintf(path + n, sizeof path - n, " %s%s", s->depth == 0 ? "全区" :
 		    eval_level_names[s->depth], s->depth == 4 ? "" : "排名");
+	snprintf(line, sizeof line, "评价排名 %s %s%s%s ·%s", s->month ? "本月" : "今日",
+	    s->ev_from, strcmp(s->ev_from, s->ev_to) ? " 至 " : "",
+	    strcmp(s->ev_from, s->ev_to) ? s->ev_to : "", path);
+	if (utf8_width(line) > cols)
+		snprintf(line, sizeof line, "%s ·%s", s->month ? "本月" : "今日", path);
 	tty_put(w, 1, 0, cols, line, A_BOLD);
 	if (s->ev_rows == NULL || json_array_size(s->ev_rows) == 0)
 		tty_put(w, 3, 1, cols - 1, s->ev_rows == NULL ? "读取中…" : s->depth == 4 ?
