@@ -24,6 +24,8 @@
 
 #define CRADLE_QUEUE_MAX	64	/* frames waiting; the window is 16 */
 #define CRADLE_PHOTOS_OPEN	16	/* photos asked about, remembered */
+#define CRADLE_BATCH_MAX	(64 * 1024)	/* photo bytes stored at once */
+#define CRADLE_BATCH_CHUNKS	32		/* chunks stored at once */
 #define CRADLE_WINDOW		CRADLE_WINDOW_MAX
 
 struct cradle_req {			/* a frame waiting its turn */
@@ -75,6 +77,11 @@ struct cradle_session {
 		uint32_t	 received;
 		int64_t		 date_ms;	/* midnight UTC of the last RMC */
 	} track;
+	/* Photo chunks stored together: how many, their offset and bytes. */
+	int			 batch;
+	uint32_t		 batch_offset;
+	size_t			 batch_len;
+	uint32_t		 batch_end[CRADLE_BATCH_CHUNKS];	/* of each */
 	/* The record being applied. */
 	char			 uuid[37];
 	char			*case_no;
@@ -204,6 +211,7 @@ cradle_done(struct cradle_session *s)
 	free(s->cur);
 	s->cur = NULL;
 	s->busy = 0;
+	s->batch = 0;
 	free(s->case_no);
 	s->case_no = NULL;
 	if (!s->in_next)
@@ -711,7 +719,32 @@ cradle_photo_ack(struct cradle_session *s, const char *sha, uint8_t status,
 		log_warn("cradle %s: photo %.16s of %s: %s", s->where, sha, s->code,
 		    status == CRADLE_PHOTO_CORRUPT ? "SHA-256 does not match, dropped" :
 		    "refused");
-	cradle_send(s, &m);
+	do	/* a batch not taken: each of its chunks gets the same answer */
+		cradle_send(s, &m);
+	while (--s->batch > 0);
+	cradle_done(s);
+}
+
+/*
+ * A batch of chunks is stored: each is answered as if alone, with the
+ * bytes held once it was in, so the handheld sees its window advance
+ * chunk by chunk and resends nothing.
+ */
+static void
+cradle_photo_batch_ack(struct cradle_session *s, const char *sha,
+    const struct cradle_photo *p)
+{
+	struct cradle_msg m;
+	int i;
+
+	for (i = 0; i < s->batch; i++) {
+		cradle_msg_init(&m, CRADLE_PHOTO_ACK);
+		cradle_hex_parse(sha, m.u.photo_ack.sha256, CRADLE_SHA256);
+		m.u.photo_ack.status = s->batch_end[i] == p->size ?
+		    CRADLE_PHOTO_COMPLETE : CRADLE_PHOTO_PARTIAL;
+		m.u.photo_ack.offset = s->batch_end[i];
+		cradle_send(s, &m);
+	}
 	cradle_done(s);
 }
 
@@ -760,11 +793,14 @@ cradle_media_done(PGresult *res, const char *err, void *arg)
 	have = atol(PQgetvalue(res, 0, 0));
 	/* Kept: it began where the last answer ended, and ends where this one does. */
 	if (s->msg.type == CRADLE_PHOTO_CHUNK && p != NULL &&
-	    p->held == (long)s->msg.u.chunk.offset &&
-	    have == (long)(s->msg.u.chunk.offset + s->msg.u.chunk.len)) {
-		s->counts[CRADLE_N_PHOTO_BYTES] += s->msg.u.chunk.len;
+	    p->held == (long)s->batch_offset &&
+	    have == (long)(s->batch_offset + s->batch_len)) {
+		s->counts[CRADLE_N_PHOTO_BYTES] += s->batch_len;
 		if (have == (long)p->size)
 			s->counts[CRADLE_N_PHOTOS]++;
+		p->held = have;
+		cradle_photo_batch_ack(s, sha, p);
+		return;
 	}
 	if (p != NULL)
 		p->held = have < 0 ? 0 : have;
@@ -817,12 +853,49 @@ cradle_photo_query(struct cradle_session *s)
 	cradle_media_put(s, p, 0, NULL, 0);
 }
 
+/*
+ * The chunks of one photo that wait behind this one, in order, are
+ * stored with it in one transaction: the handheld sends a window of
+ * them ahead, and one append of up to 64 KB costs the database far less
+ * than sixteen of 4 KB.  Each is answered after the commit.
+ */
+static uint8_t *
+cradle_photo_batch(struct cradle_session *s, const struct cradle_chunk *c,
+    size_t *len)
+{
+	struct cradle_req *r;
+	struct cradle_msg next;
+	const char *why;
+	uint8_t *data = xmalloc(CRADLE_BATCH_MAX);
+
+	memcpy(data, c->data, c->len);
+	*len = c->len;
+	s->batch_end[0] = c->offset + c->len;
+	s->batch = 1;
+	while (s->batch < CRADLE_BATCH_CHUNKS && (r = TAILQ_FIRST(&s->queue)) != NULL &&
+	    r->type == CRADLE_PHOTO_CHUNK) {
+		if (cradle_msg_decode(&next, r->type, r->payload, r->len, &why) != 0 ||
+		    memcmp(next.u.chunk.id, c->id, CRADLE_SHA256) != 0 ||
+		    next.u.chunk.offset != c->offset + *len ||
+		    *len + next.u.chunk.len > CRADLE_BATCH_MAX)
+			break;
+		memcpy(data + *len, next.u.chunk.data, next.u.chunk.len);
+		*len += next.u.chunk.len;
+		TAILQ_REMOVE(&s->queue, r, entry);
+		s->nqueued--;
+		free(r);
+		s->batch_end[s->batch++] = c->offset + *len;
+	}
+	return data;
+}
+
 static void
 cradle_photo_chunk(struct cradle_session *s)
 {
 	const struct cradle_chunk *c = &s->msg.u.chunk;
 	struct cradle_photo *p;
 	char sha[2 * CRADLE_SHA256 + 1];
+	uint8_t *data;
 
 	cradle_hex_format(c->id, CRADLE_SHA256, sha);
 	if ((p = cradle_photo_find(s, sha)) == NULL) {
@@ -830,7 +903,10 @@ cradle_photo_chunk(struct cradle_session *s)
 		cradle_done(s);
 		return;
 	}
-	cradle_media_put(s, p, c->offset, c->data, c->len);
+	data = cradle_photo_batch(s, c, &s->batch_len);
+	s->batch_offset = c->offset;
+	cradle_media_put(s, p, c->offset, data, s->batch_len);
+	free(data);
 }
 
 /* ---- tracks ---- */
