@@ -97,6 +97,7 @@ report_period(const char *p, char *from, char *to, char *pfrom, char *pto)
 	const char *dots;
 	char f[16], x[16];
 	long days;
+	int ym;
 
 	report_today(&t);
 	a = b = t;
@@ -135,11 +136,12 @@ report_period(const char *p, char *from, char *to, char *pfrom, char *pto)
 		report_date(&a, pto);
 		return 0;
 	}
+	ym = strlen(p) == 7 && p[4] == '-' && strspn(p, "0123456789-") == 7;
 	if (strcmp(p, "month") == 0 || strcmp(p, "quarter") == 0 || strcmp(p, "year") == 0 ||
-	    (strlen(p) == 7 && p[4] == '-')) {
+	    ym) {
 		int months = p[0] == 'q' ? 3 : p[0] == 'y' ? 12 : 1;
 
-		if (strlen(p) == 7) {
+		if (ym) {
 			snprintf(x, sizeof x, "%s-01", p);
 			if (report_parse_date(x, &a) != 0)
 				return -1;

@@ -169,6 +169,29 @@ check "JSON: the first department's score and 按时处置率 are the database's
 as super1 --json report streets --period 2020-01 >"$out" 2>&1
 check "JSON: no data is null" test "$(jq '[.rows[].close_rate] | map(select(. != null)) | length' "$out")" -eq 0
 
+# --- periods: what --period names, as the JSON says ---
+period() { as super1 --json report district --period "$1" | jq -r '"\(.from) \(.to)"'; }
+dow=$(TZ=Asia/Shanghai date +%u)
+mon=$(TZ=Asia/Shanghai date -d "$today -$((dow - 1)) days" +%F)
+q=$(( ($(TZ=Asia/Shanghai date +%-m) - 1) / 3 * 3 + 1 ))
+year=$(TZ=Asia/Shanghai date +%Y)
+q0=$(printf '%s-%02d-01' "$year" $q)
+check "--period day: today" test "$(period day)" = "$today $today"
+check "--period week: Monday to Sunday" test "$(period week)" = \
+    "$mon $(TZ=Asia/Shanghai date -d "$mon +6 days" +%F)"
+check "--period month: the calendar month" test "$(period month)" = "$m0 $mlast"
+check "--period quarter: the calendar quarter" test "$(period quarter)" = \
+    "$q0 $(TZ=Asia/Shanghai date -d "$q0 +3 months -1 day" +%F)"
+check "--period year" test "$(period year)" = "$year-01-01 $year-12-31"
+check "--period 2024-02: a leap February" test "$(period 2024-02)" = "2024-02-01 2024-02-29"
+check "--period 2026-12: December" test "$(period 2026-12)" = "2026-12-01 2026-12-31"
+check "--period 2026-03-01: one day" test "$(period 2026-03-01)" = "2026-03-01 2026-03-01"
+check "--period FROM..TO: both ends" test "$(period 2026-01-05..2026-02-03)" = "2026-01-05 2026-02-03"
+for bad in 2026-02-30 2026-13 2026-03-05..2026-03-01 2026-1-5 yesterday; do
+	as super1 report district --period "$bad" >/dev/null 2>&1
+	check "--period $bad is refused (64)" test $? -eq 64
+done
+
 # --- errors ---
 as super1 report streets --period fortnight >"$out" 2>&1
 check "a bad period is a usage error (64)" test $? -eq 64 -a -n "$(grep -- '--period' "$out")"
