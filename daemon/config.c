@@ -141,8 +141,8 @@ config_check(struct config *cf, char **cause)
 		return -1;
 	}
 	if (portmatch_flow_parse(cf->cradle_flow, &flow) != 0) {
-		xasprintf(cause, "cradle:flow: %s is not none, rtscts or xonxoff",
-		    cf->cradle_flow);
+		xasprintf(cause, "cradle:flow: %s is not none or rtscts (xonxoff would"
+		    " swallow bytes of the binary frames)", cf->cradle_flow);
 		return -1;
 	}
 	if (cf->client_high_water >= cf->client_hard_limit) {

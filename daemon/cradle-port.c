@@ -169,8 +169,6 @@ cradle_port_termios(struct cradle_port *p, char **cause)
 	portmatch_flow_parse(cfg.cradle_flow, &flow);
 	if (flow == PORTMATCH_FLOW_RTSCTS)
 		t.c_cflag |= CRTSCTS;
-	else if (flow == PORTMATCH_FLOW_XONXOFF)
-		t.c_iflag |= IXON | IXOFF;
 	t.c_cc[VMIN] = 1;
 	t.c_cc[VTIME] = 0;
 	if (tcsetattr(p->fd, TCSANOW, &t) != 0) {
@@ -201,7 +199,7 @@ cradle_port_libserialport(struct cradle_port *p, char **cause)
 {
 	enum portmatch_flow flow;
 	static const enum sp_flowcontrol sp_flows[] = { SP_FLOWCONTROL_NONE,
-	    SP_FLOWCONTROL_RTSCTS, SP_FLOWCONTROL_XONXOFF };
+	    SP_FLOWCONTROL_RTSCTS };
 
 	portmatch_flow_parse(cfg.cradle_flow, &flow);
 	if (cradle_port_sp_error(sp_get_port_by_name(p->device, &p->sp),

@@ -45,8 +45,7 @@ struct port_desc {
 	int		 rule;		/* the rule that matched; -1: configured */
 };
 
-enum portmatch_flow { PORTMATCH_FLOW_NONE, PORTMATCH_FLOW_RTSCTS,
-	PORTMATCH_FLOW_XONXOFF };
+enum portmatch_flow { PORTMATCH_FLOW_NONE, PORTMATCH_FLOW_RTSCTS };
 
 /* portmatch.c */
 int	 portmatch_parse(struct portmatch *, const char *, const char *,
