@@ -216,6 +216,7 @@ pdf_trend(struct pdf *p, double x, double y, double w, double h)
 	const char *keys[] = { "close_rate", "on_time_rate" };
 	const char *names[] = { "结案率 (累计)", "按期结案率 (累计)" };
 	struct rgb cols[] = { blue, orange };
+	static const double dash[] = { 5, 3 };
 	char buf[32];
 	int k, pen, step;
 
@@ -255,8 +256,10 @@ pdf_trend(struct pdf *p, double x, double y, double w, double h)
 		}
 	}
 	for (k = 0; k < 2; k++) {
+		/* 按期 dashed over 结案, so that equal rates still show both. */
 		pdf_colour(p, cols[k]);
-		cairo_set_line_width(p->cr, 1.8);
+		cairo_set_line_width(p->cr, k == 0 ? 3.2 : 1.6);
+		cairo_set_dash(p->cr, dash, k == 0 ? 0 : 2, 0);
 		pen = 0;
 		json_array_foreach(rows, i, r) {
 			cx = px + pw * ((double)i + 0.5) / (double)n;
@@ -272,8 +275,10 @@ pdf_trend(struct pdf *p, double x, double y, double w, double h)
 			pen = 1;
 		}
 		cairo_stroke(p->cr);
-		cairo_rectangle(p->cr, px + 10 + k * 130, y + h - 14, 14, 3);
-		cairo_fill(p->cr);
+		cairo_move_to(p->cr, px + 10 + k * 130, y + h - 12.5);
+		cairo_line_to(p->cr, px + 24 + k * 130, y + h - 12.5);
+		cairo_stroke(p->cr);
+		cairo_set_dash(p->cr, dash, 0, 0);
 		pdf_colour(p, ink);
 		pdf_text(p, px + 28 + k * 130, y + h - 19, 8, 0, LEFT, names[k]);
 	}
@@ -587,6 +592,10 @@ pdf_heat(struct pdf *p, double x, double y, double w, double h)
 		cairo_set_source_rgb(p->cr, 0.35, 0.35, 0.35);
 		cairo_stroke(p->cr);
 	}
+	pdf_geometry(p, &pj, json_object_get(heat, "district"));
+	pdf_colour(p, ink);
+	cairo_set_line_width(p->cr, 1.4);
+	cairo_stroke(p->cr);
 	json_array_foreach(json_object_get(heat, "streets"), i, g) {
 		pdf_centroid(json_object_get(g, "geometry"), sb);
 		lx = pj.x0 + (sb[0] - pj.lon0) * pj.k * pj.scale;
@@ -598,10 +607,6 @@ pdf_heat(struct pdf *p, double x, double y, double w, double h)
 		cairo_set_source_rgb(p->cr, 0.1, 0.1, 0.1);
 		pdf_text(p, lx, ly - 5, 6.5, 0, CENTER, jstr(g, "name"));
 	}
-	pdf_geometry(p, &pj, json_object_get(heat, "district"));
-	pdf_colour(p, ink);
-	cairo_set_line_width(p->cr, 1.4);
-	cairo_stroke(p->cr);
 	/* The legend: the scale from 0 to the busiest grid. */
 	lx = x + w - 40;
 	for (k = 0; k < 100; k++) {
@@ -721,7 +726,7 @@ pdf_page_overview(struct pdf *p)
 	pdf_text(p, PAGE_W / 2, y + 30, 10, 0, CENTER, jstr(p->data, "subtitle"));
 	y = pdf_summary(p, y + 58);
 	y = pdf_heading(p, MARGIN, y, BODY_W, "结案率和按期结案率走势 (本月立案的案卷, 截至当日)");
-	y = pdf_trend(p, MARGIN, y, BODY_W, 250) + 14;
+	y = pdf_trend(p, MARGIN, y, BODY_W, 300) + 14;
 	pdf_heading(p, MARGIN, y, half, "案卷来源");
 	pdf_sources(p, MARGIN, y + 24, half);
 	pdf_heading(p, MARGIN + half + 20, y, half, "高发问题类别 (与上月比)");
@@ -765,7 +770,7 @@ pdf_page_map(struct pdf *p)
 
 	pdf_next_page(p, "网格分布");
 	y = pdf_heading(p, MARGIN, y, BODY_W, "案卷的网格分布 (本月上报, 不含不予立案和合并的)");
-	y = pdf_heat(p, MARGIN, y, BODY_W, 470) + 10;
+	y = pdf_heat(p, MARGIN, y, BODY_W, 530) + 10;
 	y = pdf_heading(p, MARGIN, y, BODY_W, "案卷最多的网格 (与上月比)");
 	json_array_foreach(top, i, r) {
 		if (i >= 10)
