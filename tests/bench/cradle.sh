@@ -95,8 +95,8 @@ until grep -qF "cradle $tmp/cradle-a: opened" "$cg_log" || [ $i -gt 100 ]; do i=
 unit "$tmp/daemon.out" CGT-0002 C002 "$N" "$tmp/dev-a"
 report "citygridd" "$tmp/daemon.out"
 echo "ratio citygridd/test host (time): $(calc %.2f "$(val "$tmp/daemon.out" line seconds) / $(val "$tmp/base.out" line seconds)")"
-echo "cases of CGT-0002 in the store: $(sql "SELECT count(*) FROM cases c JOIN collector k
-    ON k.id = c.collector WHERE k.code = 'C002'")"
+echo "cases of the docking in the store: $(sql "SELECT count(DISTINCT r.case_id) FROM cradle_record r
+    WHERE r.session = (SELECT max(id) FROM cradle_session WHERE device_id = 'CGT-0002')")"
 
 echo "== sync at an emulated 115200 baud, $SLOW reports of $PHOTO bytes"
 unit "$tmp/slow.out" CGT-0003 C003 "$SLOW" "$tmp/dev-a" --throttle 115200 --no-download
