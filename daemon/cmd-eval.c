@@ -69,6 +69,11 @@ eval_run(struct client *c, uint64_t id, json_t *args, const char *sql)
 		cmd_req_error(r, PE_INVALID, "期间须同时给出 from 和 to, 或给出 period 和 day");
 		return;
 	}
+	if (arg_str(args, "from") != NULL &&
+	    strcmp(arg_str(args, "from"), arg_str(args, "to")) >= 0) {
+		cmd_req_error(r, PE_INVALID, "评价期间须为 [from, to), from 早于 to");
+		return;
+	}
 	params[6] = NULL;
 	/* A department sees its own figures only. */
 	if (c->op != NULL && (c->op->roles & (ROLE_SUPERVISOR | ROLE_ADMIN)) == 0) {
