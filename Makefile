@@ -57,7 +57,7 @@ PROGS = daemon/citygridd console/citygrid
 # The reference handheld and its test host (citygrid-cradle(7)).
 EMU_PROGS = tests/cradle-emu tests/cradle-emu-host
 
-.PHONY: all check unit deps demo install clean coverage lint-man bench bench-cradle man-commands fuzz
+.PHONY: all check unit deps demo install clean coverage lint-man bench bench-cradle bench-eval man-commands fuzz
 all: $(PROGS) $(UNIT_BINS) $(EMU_PROGS)
 
 lib/libcg.a: $(LIB_OBJS)
@@ -126,6 +126,8 @@ bench-console: all
 	tests/bench/console.sh
 bench-cradle: all
 	tests/bench/cradle.sh
+bench-eval: all
+	tests/bench/eval.sh
 
 # Fuzz the decoders of outside bytes for FUZZ_TIME seconds each; not part
 # of check.  Seeds in tests/fuzz/corpus-*; what the fuzzer finds and any
