@@ -20,6 +20,7 @@ jpg=$cg_run/manhole.jpg
 png=$cg_run/manhole.png
 cp tests/data/manhole.jpg "$jpg"
 cp tests/data/manhole.png "$png"
+printf 'media.sh %s %s' "$$" "$(date +%s%N)" >>"$png"	# a photo no other test stored
 chmod 644 "$jpg" "$png"
 jsha=$(sha256sum "$jpg" | cut -c1-64)
 psha=$(sha256sum "$png" | cut -c1-64)
