@@ -558,6 +558,8 @@ cli_base_import_run(struct client *c, const struct cli_entry *e, json_t *args, i
 		rc = err.exit;
 		goto out;
 	}
+	if (!json_is_true(json_object_get(res, "applied")))
+		base_abort(c, session);	/* a dry run or a refusal: drop the staging */
 	if (json)
 		cli_print_json(res, 1);
 	else

@@ -187,5 +187,8 @@ ogr2ogr -f GeoJSON "$t/layer.geojson" "PG:$(schema/citygrid-db url)" grid_curren
 check "ogr2ogr reads the layer grid_current from the database" \
     [ "$(jq '.features | length' "$t/layer.geojson")" = 47 ]
 
+check "no import session is left behind by dry runs and refusals" \
+    [ "$(sql "SELECT count(*) FROM import_session")" = 0 ]
+
 cg_base_stop
 echo "1..$n"
