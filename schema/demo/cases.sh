@@ -6,9 +6,13 @@
 # which path is drawn from a fixed seed, so every run makes the same mix.
 #
 #   cases.sh SOCKET [COUNT]      as root: it acts as the demo operators
+#
+# The cases' client refs are demo-N; CITYGRID_DEMO_REF gives another
+# prefix, so that tests sharing a database make their own cases.
 set -eu
 socket=$1
 count=${2:-300}
+ref=${CITYGRID_DEMO_REF:-demo}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 cli=$(dirname "$socket")/citygrid
@@ -129,7 +133,7 @@ register() {
 	# shellcheck disable=SC2086
 	c=$(as seat1 --json case new --kind "$kind" --class "$class" --source "$2" \
 	    --description "$text$(say "$1")" $where $who_reports $urgent \
-	    --client-ref "${4:-demo-$1}" --at "$(attime "$3")" 2>"$work/err" |
+	    --client-ref "${4:-$ref-$1}" --at "$(attime "$3")" 2>"$work/err" |
 	    sed -n 's/.*"case_no": *"\([^"]*\)".*/\1/p')
 	if [ -n "$c" ]; then made=$((made + 1)); else echo "demo: case $1: $(cat "$work/err")" >&2; fi
 }
@@ -160,7 +164,7 @@ while read -r what a b cc d e f g h; do
 		[ -n "$last" ] || continue
 		t=$((lastt0 + 40 * 60))
 		[ $t -lt $((now - 300)) ] || continue
-		register "$a" public "$t" "demo-$a-again"
+		register "$a" public "$t" "$ref-$a-again"
 		if [ -n "$c" ] && as seat1 case merge "$c" --duplicate-of "$last" \
 		    --at "$(attime $((t + 600)))" >/dev/null 2>"$work/err"; then
 			steps=$((steps + 1))

@@ -35,7 +35,8 @@ place() {
 	    object_code) AS n FROM cg_eval_score('$1', '$m0', '$m1', '$2')) x WHERE object_code = '$3'"
 }
 
-schema/demo/cases.sh "$cg_socket" 80 >"$cg_run/cases" 2>&1 || sed 's/^/# /' "$cg_run/cases"
+CITYGRID_DEMO_REF=$(basename "$0" .sh)-$$ schema/demo/cases.sh "$cg_socket" 80 >"$cg_run/cases" 2>"$cg_run/cases.err"
+check "cases.sh made its cases without a failed step" test ! -s "$cg_run/cases.err"
 check "the demo cases are there" test "$(sql "SELECT count(*) FROM cases")" -ge 60
 
 $tm new-session -d -s "$sess" -x 80 -y 24 \
@@ -93,7 +94,7 @@ cases=$(sql "SELECT case_no FROM cases WHERE grid = '$grid' ORDER BY id LIMIT 15
 missing=0
 for c in $cases; do grep -q "$c" "$cg_run/screen" || missing=$((missing + 1)); done
 check "every case of the grid is listed ($(echo $cases | wc -w))" test $missing -eq 0 -a -n "$cases"
-first=$(grep -Eo '^>.. [CE][0-9]{15,}' "$cg_run/screen" | grep -Eo '[CE][0-9]+')
+first=$(grep -Eo '^>(急|  ) [CE][0-9]{15,}' "$cg_run/screen" | grep -Eo '[CE][0-9]+')
 key Enter
 shows "Enter on a case: its detail pane ($first)" "案卷 $first "
 key Escape

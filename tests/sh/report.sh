@@ -19,7 +19,8 @@ m1=$(TZ=Asia/Shanghai date -d "$m0 +1 month" +%F)
 mlast=$(TZ=Asia/Shanghai date -d "$m1 -1 day" +%F)
 out=$cg_run/out
 
-schema/demo/cases.sh "$cg_socket" 120 >"$cg_run/cases" 2>&1 || { echo "# cases.sh failed"; sed 's/^/# /' "$cg_run/cases"; }
+CITYGRID_DEMO_REF=$(basename "$0" .sh)-$$ schema/demo/cases.sh "$cg_socket" 120 >"$cg_run/cases" 2>"$cg_run/cases.err"
+check "cases.sh made its cases without a failed step" test ! -s "$cg_run/cases.err"
 check "the demo cases are there" test "$(sql "SELECT count(*) FROM cases")" -ge 100
 
 # Display width of text: CJK (wide and fullwidth) two columns.
