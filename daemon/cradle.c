@@ -1193,60 +1193,64 @@ cradle_tasks_req(struct cradle_session *s)
 	}
 }
 
+/* Unchanged, the changes since the handheld's table, or the whole table. */
 static const char cradle_codes_sql[] =
-    "SELECT cg_cradle_codes_digest($1), k.kind, k.code, k.major_name, k.name"
-    " FROM (SELECT 1) v LEFT JOIN class_code k ON k.version = $1"
-    " ORDER BY k.kind, k.code LIMIT 2000";
+    "SELECT mode, digest, op, kind, code, major_name, name"
+    " FROM cg_cradle_codes($1, $2, $3) LIMIT 2001";
 
 static void
 cradle_codes_done(PGresult *res, const char *err, void *arg)
 {
 	struct cradle_session *s = arg;
-	const struct cradle_codes_req *q = &s->msg.u.codes_req;
 	struct cradle_msg m;
 	struct cradle_code *c = &m.u.code;
-	uint8_t digest[CRADLE_DIGEST];
-	int i, n = 0, same;
+	const char *mode;
+	int i, n = 0;
 
 	if (cradle_release(s))
 		return;
 	if (res == NULL || PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) < 1) {
+		log_error("cradle %s: code table: %s", s->where,
+		    res ? PQresultErrorMessage(res) : err);
 		cradle_error(s, CRADLE_E_INTERNAL, "代码表暂不可取, 请稍后再试");
 		cradle_done(s);
 		return;
 	}
-	cradle_hex_parse(PQgetvalue(res, 0, 0), digest, CRADLE_DIGEST);
-	same = strcmp(q->standard, cfg.standard) == 0 &&
-	    memcmp(q->digest, digest, CRADLE_DIGEST) == 0;
-	for (i = 0; !same && i < PQntuples(res); i++) {
-		if (PQgetisnull(res, i, 1))
-			continue;
+	mode = PQgetvalue(res, 0, 0);
+	for (i = 1; i < PQntuples(res); i++) {
 		cradle_msg_init(&m, CRADLE_CODE);
-		c->op = CRADLE_CODE_SET;
-		c->kind = strcmp(PQgetvalue(res, i, 1), "component") == 0 ?
+		c->op = atoi(PQgetvalue(res, i, 2)) == 2 ? CRADLE_CODE_DEL : CRADLE_CODE_SET;
+		c->kind = strcmp(PQgetvalue(res, i, 3), "component") == 0 ?
 		    CRADLE_CLASS_COMPONENT : CRADLE_CLASS_EVENT;
-		snprintf(c->code, sizeof c->code, "%s", PQgetvalue(res, i, 2));
-		cradle_copy(c->major_name, sizeof c->major_name, PQgetvalue(res, i, 3), 0);
-		cradle_copy(c->name, sizeof c->name, PQgetvalue(res, i, 4), 0);
+		snprintf(c->code, sizeof c->code, "%s", PQgetvalue(res, i, 4));
+		cradle_copy(c->major_name, sizeof c->major_name, PQgetvalue(res, i, 5), 0);
+		cradle_copy(c->name, sizeof c->name, PQgetvalue(res, i, 6), 0);
 		cradle_send(s, &m);
 		n++;
 	}
 	s->counts[CRADLE_N_CODES] += n;
 	cradle_msg_init(&m, CRADLE_CODES_DONE);
-	m.u.codes_done.flags = same ? CRADLE_CODES_UNCHANGED : CRADLE_CODES_FULL;
+	m.u.codes_done.flags = strcmp(mode, "unchanged") == 0 ? CRADLE_CODES_UNCHANGED :
+	    strcmp(mode, "full") == 0 ? CRADLE_CODES_FULL : 0;
 	snprintf(m.u.codes_done.standard, sizeof m.u.codes_done.standard, "%s", cfg.standard);
-	memcpy(m.u.codes_done.digest, digest, CRADLE_DIGEST);
+	cradle_hex_parse(PQgetvalue(res, 0, 1), m.u.codes_done.digest, CRADLE_DIGEST);
 	m.u.codes_done.count = n;
 	cradle_send(s, &m);
+	if (n > 0)
+		log_info("cradle %s: code table %s to %s: %s, %d entries", s->where,
+		    cfg.standard, s->code, mode, n);
 	cradle_done(s);
 }
 
 static void
 cradle_codes_req(struct cradle_session *s)
 {
-	const char *params[1] = { cfg.standard };
+	const struct cradle_codes_req *q = &s->msg.u.codes_req;
+	char digest[2 * CRADLE_DIGEST + 1];
+	const char *params[3] = { q->standard, digest, cfg.standard };
 
-	if (cradle_query(s, cradle_codes_sql, 1, params, cradle_codes_done) != 0) {
+	cradle_hex_format(q->digest, CRADLE_DIGEST, digest);
+	if (cradle_query(s, cradle_codes_sql, 3, params, cradle_codes_done) != 0) {
 		cradle_error(s, CRADLE_E_INTERNAL, "数据库暂不可用, 请稍后再试");
 		cradle_done(s);
 	}

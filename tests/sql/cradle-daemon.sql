@@ -1,8 +1,8 @@
--- The cradle's tables and functions (010-cradle.sql, 011-cradle-track.sql):
--- hello's verdicts, a report's receipt kept once, track chunks applied
--- once and in order, the day's patrol line.
+-- The cradle's tables and functions (010-012): hello's verdicts, a
+-- report's receipt kept once, track chunks applied once and in order,
+-- the day's patrol line, code-table changes.
 BEGIN;
-SELECT plan(25);
+SELECT plan(30);
 
 -- A handheld and collector of our own, so that nothing of the demo moves.
 INSERT INTO collector (code, name) VALUES ('TCRADLE', '测试监督员'), ('TCRADLE2', '另一监督员');
@@ -85,6 +85,30 @@ SELECT is((SELECT size FROM cradle_track WHERE uuid = 'b7d4c1e2-0000-4000-8000-0
 	'and its size with it');
 SELECT throws_ok($$SELECT * FROM cg_cradle_track_open('b7d4c1e2-0000-4000-8000-000000000001',
 	'CGT-0001', 1, 100)$$, 'CGINV', NULL, 'another handheld cannot resume this track');
+
+-- Code tables: the whole, unchanged, then what changed (012).
+SELECT is((SELECT mode || ' ' || count(*) FILTER (WHERE op = 1) OVER ()
+	FROM cg_cradle_codes('', '0000000000000000', 'CJT214-2007') LIMIT 1),
+	'full ' || (SELECT count(*) FROM class_code WHERE version = 'CJT214-2007'),
+	'a handheld with no table gets every class');
+CREATE TEMPORARY TABLE d0 AS SELECT cg_cradle_codes_digest('CJT214-2007') AS d;
+SELECT is((SELECT string_agg(mode || coalesce(op::text, ''), ',')
+	FROM cg_cradle_codes('CJT214-2007', (SELECT d FROM d0), 'CJT214-2007')), 'unchanged',
+	'a current table: unchanged, no entries');
+SELECT is((SELECT mode FROM cg_cradle_codes('GBT47678.5-2026', (SELECT d FROM d0), 'CJT214-2007') LIMIT 1),
+	'full', 'a table of another standard: the whole');
+UPDATE class_code SET name = name || '(改)' WHERE version = 'CJT214-2007' AND kind = 'event' AND code = '0102';
+INSERT INTO class_code (version, kind, code, major, major_name, name)
+SELECT version, kind, '0190', major, major_name, '测试新类' FROM class_code
+WHERE version = 'CJT214-2007' AND kind = 'event' AND code = '0101';
+SELECT is((SELECT string_agg(mode || ':' || op || ':' || code || ':' || name, ' ' ORDER BY code)
+	FROM cg_cradle_codes('CJT214-2007', (SELECT d FROM d0), 'CJT214-2007') WHERE op IS NOT NULL),
+	'changes:1:0102:暴露垃圾(改) changes:1:0190:测试新类', 'after edits: the changed class and the new one');
+CREATE TEMPORARY TABLE d1 AS SELECT cg_cradle_codes_digest('CJT214-2007') AS d;
+DELETE FROM class_code WHERE version = 'CJT214-2007' AND kind = 'event' AND code = '0190';
+SELECT is((SELECT string_agg(op || ':' || code, ' ')
+	FROM cg_cradle_codes('CJT214-2007', (SELECT d FROM d1), 'CJT214-2007') WHERE op IS NOT NULL),
+	'2:0190', 'a class removed: op 2');
 
 SELECT * FROM finish();
 ROLLBACK;
