@@ -66,7 +66,10 @@ struct cradle_session {
 	char			 code[CRADLE_COLLECTOR_MAX + 1];
 	char			*name;		/* the collector's */
 	int			 collector;
-	int64_t			 device_clock_ms;
+	int64_t			 device_clock_ms;	/* in its hello */
+	struct cradle_hello_ack	 hello_ack;	/* as sent, for a resent hello */
+	int			 byed;		/* closed by a bye: */
+	struct cradle_bye	 bye_ack;	/* as sent, for a resent bye */
 	uint32_t		 counts[CRADLE_N_COUNT];
 	json_t			*device_counts;
 	struct cradle_photo	 photos[CRADLE_PHOTOS_OPEN];
@@ -277,6 +280,7 @@ cradle_hello_done(PGresult *res, const char *err, void *arg)
 		    h->collector);
 	else {
 		s->open = 1;
+		s->byed = 0;
 		s->db_session = atoll(PQgetvalue(res, 0, 1));
 		s->collector = atoi(PQgetvalue(res, 0, 2));
 		snprintf(s->device, sizeof s->device, "%s", h->device);
@@ -296,6 +300,7 @@ cradle_hello_done(PGresult *res, const char *err, void *arg)
 		snprintf(m.u.hello_ack.standard, sizeof m.u.hello_ack.standard, "%s",
 		    cfg.standard);
 		cradle_hex_parse(PQgetvalue(res, 0, 5), m.u.hello_ack.digest, CRADLE_DIGEST);
+		s->hello_ack = m.u.hello_ack;
 		log_info("cradle %s: %s of %s (%s) docked, session %lld, firmware %s,"
 		    " %u records and %u bytes to upload, clock %+.1f s", s->where,
 		    s->device, s->code, s->name, s->db_session, h->firmware,
@@ -321,7 +326,24 @@ cradle_hello(struct cradle_session *s)
 		cradle_done(s);
 		return;
 	}
-	if (s->open)	/* hello again, without a bye: a new docking */
+	/*
+	 * The same hello again: the handheld missed our answer and resends
+	 * (requests are idempotent); answer it again, the session goes on.
+	 */
+	if (s->open && h->time_ms == s->device_clock_ms &&
+	    strcmp(h->device, s->device) == 0 && strcmp(h->collector, s->code) == 0) {
+		struct cradle_msg m;
+
+		cradle_msg_init(&m, CRADLE_HELLO_ACK);
+		m.u.hello_ack = s->hello_ack;
+		m.u.hello_ack.time_ms = cradle_now_ms();
+		log_debug("cradle %s: hello of %s again, session %lld goes on", s->where,
+		    s->device, s->db_session);
+		cradle_send(s, &m);
+		cradle_done(s);
+		return;
+	}
+	if (s->open)	/* another hello, without a bye: a new docking */
 		cradle_session_close(s, "a new hello");
 	snprintf(version, sizeof version, "%d", CRADLE_MSG_VERSION);
 	snprintf(clock, sizeof clock, "%lld", (long long)h->time_ms);
@@ -1440,6 +1462,17 @@ cradle_bye(struct cradle_session *s)
 	struct cradle_msg m;
 	int i;
 
+	if (!s->open) {
+		if (s->byed) {	/* our answer was lost: the same again */
+			cradle_msg_init(&m, CRADLE_BYE_ACK);
+			m.u.bye = s->bye_ack;
+			cradle_send(s, &m);
+		} else
+			cradle_error(s, CRADLE_E_STATE, "须先发送 hello");
+		cradle_done(s);
+		return;
+	}
+
 	json_decref(s->device_counts);
 	s->device_counts = cradle_counts_json(b->counts, b->ncounts);
 	s->counts[CRADLE_N_FRAMES_BAD] = 0;
@@ -1449,6 +1482,8 @@ cradle_bye(struct cradle_session *s)
 	m.u.bye.ncounts = CRADLE_N_COUNT;
 	memcpy(m.u.bye.counts, s->counts, sizeof s->counts);
 	cradle_send(s, &m);
+	s->bye_ack = m.u.bye;
+	s->byed = 1;
 	if (b->ncounts > CRADLE_N_PENDING && b->counts[CRADLE_N_PENDING] > 0)
 		log_warn("cradle %s: %s leaves with %u records not acknowledged", s->where,
 		    s->device, b->counts[CRADLE_N_PENDING]);
@@ -1472,7 +1507,7 @@ static const struct cradle_handler {
 	[CRADLE_CODES_REQ] =	{ cradle_codes_req, 1 },
 	[CRADLE_GRIDS_REQ] =	{ cradle_grids_req, 1 },
 	[CRADLE_CLOCK_REQ] =	{ cradle_clock_req, 1 },
-	[CRADLE_BYE] =		{ cradle_bye, 1 },
+	[CRADLE_BYE] =		{ cradle_bye, 0 },	/* a resent one after the end too */
 };
 
 static void
