@@ -317,6 +317,9 @@ cradle_scan_list(struct cradle_scan *s)
 			if (sp_get_port_transport(list[i]) == SP_TRANSPORT_USB &&
 			    sp_get_port_usb_vid_pid(list[i], &d->vid, &d->pid) == SP_OK)
 				d->usb = 1;
+			if (sp_get_port_description(list[i]) != NULL)
+				d->what = cradle_scan_keep(s,
+				    xstrdup(sp_get_port_description(list[i])));
 		}
 		sp_free_port_list(list);
 	}
@@ -362,10 +365,13 @@ cradle_port_scan(evutil_socket_t fd, short what, void *arg)
 		if ((p = cradle_port_find(device)) == NULL) {
 			p = cradle_port_new(d->path, device, d->rule);
 			if (d->rule >= 0) {
-				char text[PORTMATCH_PATTERN_MAX];
+				char text[PORTMATCH_PATTERN_MAX], usb[16] = "";
 
 				portmatch_rule_text(&rules.rules[d->rule], text, sizeof text);
-				log_info("cradle %s: found, matches %s", p->name, text);
+				if (d->usb)
+					snprintf(usb, sizeof usb, "USB %04x:%04x ", d->vid, d->pid);
+				log_info("cradle %s: found, %s%s, matches %s", p->name, usb,
+				    d->what != NULL ? d->what : "", text);
 			} else
 				log_info("cradle %s: found (cradle:ports)", p->name);
 		}

@@ -40,6 +40,7 @@ struct port_desc {
 	int		 usb;		/* a USB port with vid and pid known */
 	int		 vid, pid;
 	int		 configured;	/* from cradle:ports, not from the scan */
+	const char	*what;		/* the scan's description, for logs; may be NULL */
 	/* Set by portmatch_select: */
 	int		 take;		/* open it */
 	int		 rule;		/* the rule that matched; -1: configured */
