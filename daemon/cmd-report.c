@@ -65,11 +65,14 @@ static const char report_count_sql[] =
 /*
  * report.trend: $1 from, $2 to, $3 within (a region code, '' for every
  * district).  Per day: cases reported, filed (立案) and closed (结案)
- * that day; and the region's 结案率 and 按期结案率 for the period from
- * the first day to the end of that day, as the evaluation defines them
- * (cg_eval, citygrid-evaluation(7)), so that the last day's figure is
- * the period's.  A rate with nothing due is null (no data).  Days after
- * today are left out: they have no figures yet.
+ * that day; and the region's 立案数, 结案数, 结案率 and 按期结案率 for the
+ * period from the first day to the end of that day, as the evaluation
+ * defines them (cg_eval, citygrid-evaluation(7)), so that the last day's
+ * figure is the period's.  A region's figures count the cases by the
+ * instant they were filed, so those of [from, d] are the sums of the
+ * days' numerators and denominators: cg_eval runs once a day, not once
+ * for every prefix of the period.  A rate with nothing due is null (no
+ * data).  Days after today are left out: they have no figures yet.
  */
 static const char report_trend_sql[] =
     "WITH b AS (SELECT ($1::date::timestamp AT TIME ZONE 'Asia/Shanghai') AS t0,"
@@ -84,7 +87,20 @@ static const char report_trend_sql[] =
     "  AND c.created_at < b.t1 AND ($3 = '' OR c.grid LIKE $3 || '%')),"
     " l AS (SELECT l.action, l.at FROM b, case_log l JOIN cases c ON c.id = l.case_id"
     "  WHERE l.action IN ('file', 'close') AND l.at >= b.t0 AND l.at < b.t1"
-    "  AND ($3 = '' OR c.grid LIKE $3 || '%'))"
+    "  AND ($3 = '' OR c.grid LIKE $3 || '%')),"
+    " x AS (SELECT days.d,"
+    "  coalesce(sum(e.value) FILTER (WHERE e.indicator = 'filed'), 0) AS filed,"
+    "  coalesce(sum(e.value) FILTER (WHERE e.indicator = 'closed'), 0) AS closed,"
+    "  coalesce(sum(e.numerator) FILTER (WHERE e.indicator = 'close_rate'), 0) AS cn,"
+    "  coalesce(sum(e.denominator) FILTER (WHERE e.indicator = 'close_rate'), 0) AS cd,"
+    "  coalesce(sum(e.numerator) FILTER (WHERE e.indicator = 'on_time_close_rate'), 0) AS tn,"
+    "  coalesce(sum(e.denominator) FILTER (WHERE e.indicator = 'on_time_close_rate'), 0) AS td"
+    "  FROM b, days LEFT JOIN LATERAL cg_eval((SELECT kind FROM b), days.d, days.d + 1) e"
+    "   ON $3 = '' OR e.object_code = $3"
+    "  GROUP BY days.d),"
+    " s AS (SELECT x.d, sum(filed) OVER w AS filed, sum(closed) OVER w AS closed,"
+    "  sum(cn) OVER w AS cn, sum(cd) OVER w AS cd, sum(tn) OVER w AS tn, sum(td) OVER w AS td"
+    "  FROM x WINDOW w AS (ORDER BY x.d))"
     " SELECT to_char(days.d, 'YYYY-MM-DD') AS day,"
     " (SELECT count(*) FROM r WHERE r.created_at >= days.e - interval '1 day'"
     "  AND r.created_at < days.e) AS reported,"
@@ -92,18 +108,10 @@ static const char report_trend_sql[] =
     "  AND l.at < days.e) AS filed,"
     " (SELECT count(*) FROM l WHERE l.action = 'close' AND l.at >= days.e - interval '1 day'"
     "  AND l.at < days.e) AS closed,"
-    " x.filed::bigint AS filed_to_date, x.closed::bigint AS closed_to_date,"
-    " round(x.close_num / nullif(x.close_den, 0), 4) AS close_rate,"
-    " round(x.on_time_num / nullif(x.on_time_den, 0), 4) AS on_time_rate"
-    " FROM b, days, LATERAL (SELECT"
-    "  sum(e.value) FILTER (WHERE e.indicator = 'filed') AS filed,"
-    "  sum(e.value) FILTER (WHERE e.indicator = 'closed') AS closed,"
-    "  sum(e.numerator) FILTER (WHERE e.indicator = 'close_rate') AS close_num,"
-    "  sum(e.denominator) FILTER (WHERE e.indicator = 'close_rate') AS close_den,"
-    "  sum(e.numerator) FILTER (WHERE e.indicator = 'on_time_close_rate') AS on_time_num,"
-    "  sum(e.denominator) FILTER (WHERE e.indicator = 'on_time_close_rate') AS on_time_den"
-    "  FROM cg_eval(b.kind, $1::date, days.d + 1) e"
-    "  WHERE $3 = '' OR e.object_code = $3) x"
+    " s.filed::bigint AS filed_to_date, s.closed::bigint AS closed_to_date,"
+    " round(s.cn / nullif(s.cd, 0), 4) AS close_rate,"
+    " round(s.tn / nullif(s.td, 0), 4) AS on_time_rate"
+    " FROM days JOIN s ON s.d = days.d"
     " ORDER BY days.d";
 
 /* Is it YYYY-MM-DD?  The database checks that the day exists. */

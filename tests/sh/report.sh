@@ -111,6 +111,17 @@ check "reported per day adds up to the month's reports" test \
     "$(sql "SELECT count(*) FROM cases
         WHERE created_at >= '$m0'::date::timestamp AT TIME ZONE 'Asia/Shanghai'
         AND created_at < '$m1'::date::timestamp AT TIME ZONE 'Asia/Shanghai'")"
+# Every day's figures to date are cg_eval's for the month so far (the
+# daemon adds up the days; this asks for each prefix).
+bad=0
+while read -r day rep fil clo ftd cr otr; do
+	want=$(sql "SELECT coalesce(max(value) FILTER (WHERE indicator = 'filed'), 0)::bigint
+	    || ' ' || coalesce(to_char(max(value) FILTER (WHERE indicator = 'close_rate'), 'FM0.0000'), 'null')
+	    || ' ' || coalesce(to_char(max(value) FILTER (WHERE indicator = 'on_time_close_rate'), 'FM0.0000'), 'null')
+	    FROM cg_eval('district', '$m0', '$day'::date + 1)")
+	[ "$want" = "$ftd $cr $otr" ] || { bad=$((bad + 1)); echo "# $day: got $ftd $cr $otr, cg_eval $want"; }
+done <"$out"
+check "each day's 立案数, 结案率 and 按期结案率 to date are cg_eval's for the month so far" test $bad -eq 0
 check "the last day's rates are the month's (cg_eval)" test \
     "$(tail -1 "$out" | cut -d' ' -f6,7)" = \
     "$(sql "SELECT coalesce(to_char(max(value) FILTER (WHERE indicator = 'close_rate'), 'FM0.0000'), 'null')
