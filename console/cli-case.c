@@ -119,6 +119,10 @@ cli_case_action_label(const char *action)
 
 	if (strcmp(action, "report") == 0)
 		return "上报";
+	if (strcmp(action, "attach") == 0)	/* a handheld's photos (cradle) */
+		return "上报照片";
+	if (strcmp(action, "regrid") == 0)	/* a grid split or merged */
+		return "网格调整";
 	snprintf(op, sizeof op, "case.%s", action);
 	return (e = cli_find_op(op)) != NULL ? e->label : action;
 }
@@ -216,6 +220,8 @@ case_timeline(json_t *log)
 		row = json_copy(l);
 		name = json_string_value(json_object_get(json_object_get(l, "detail"),
 		    "action_name"));
+		if (name == NULL && *jstr(l, "label") != '\0')
+			name = jstr(l, "label");	/* case.log names it so */
 		json_object_set_new(row, "action_label", json_string(name != NULL ?
 		    name : cli_case_action_label(jstr(l, "action"))));
 		json_array_append_new(rows, row);
