@@ -57,7 +57,7 @@ PROGS = daemon/citygridd console/citygrid
 # The reference handheld and its test host (citygrid-cradle(7)).
 EMU_PROGS = tests/cradle-emu tests/cradle-emu-host
 
-.PHONY: all check unit deps demo install clean coverage lint-man bench bench-cradle bench-eval man-commands fuzz
+.PHONY: all check unit deps demo install clean coverage lint-man bench bench-cradle bench-eval bench-geocode man-commands fuzz
 all: $(PROGS) $(UNIT_BINS) $(EMU_PROGS)
 
 lib/libcg.a: $(LIB_OBJS)
@@ -128,6 +128,13 @@ bench-cradle: all
 	tests/bench/cradle.sh
 bench-eval: all
 	tests/bench/eval.sh
+
+tests/bench/bench-geocode: tests/bench/bench-geocode.c lib/libcg.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags libpq jansson) $(LDFLAGS) \
+		-o $@ $< lib/libcg.a $(shell $(PKG_CONFIG) --libs libpq jansson)
+# One million generated addresses (kept in var/bench between runs).
+bench-geocode: all tests/bench/bench-geocode
+	tests/bench/geocode.sh
 
 # Fuzz the decoders of outside bytes for FUZZ_TIME seconds each; not part
 # of check.  Seeds in tests/fuzz/corpus-*; what the fuzzer finds and any
