@@ -85,6 +85,19 @@ as seat1 geo code 110101999999999 >/dev/null 2>"$cg_run/err"
 check "code: an unknown code: not found (66)" test $? -eq 66
 check "code: with a clear message" grep -q '代码为 110101999999999 的部件、网格、地址或区划 不存在' "$cg_run/err"
 
+# An address imported with the base-data importer is found at once: the
+# trigger gives it its search key, initials and code, with no extra step.
+printf '名称,全称,类型,经度,纬度\n7号院2号楼,北京市东城区测绘胡同7号院2号楼,door,116.4150,39.9300\n' \
+    >"$cg_run/new.csv"
+chmod 644 "$cg_run/new.csv"
+as admin1 address import "$cg_run/new.csv" --map name=名称,full_name=全称,kind=类型 \
+    --map lon=经度,lat=纬度 >"$cg_run/imp.out" 2>&1
+check "an address imported from CSV" grep -q '新增 1' "$cg_run/imp.out"
+is "  is found by text with variants" "$(first 测绘胡同7-2)" ${d}测绘胡同7号院2号楼
+is "  and by pinyin initials" "$(first chht7-2)" ${d}测绘胡同7号院2号楼
+ic=$(sql "SELECT code FROM address WHERE full_name = '${d}测绘胡同7号院2号楼'")
+is "  and by its new address code" "$(code "$ic" .full_name)" ${d}测绘胡同7号院2号楼
+
 # Bad input to search.
 as seat1 geo search '' >/dev/null 2>"$cg_run/err"
 check "search: empty text refused (65)" test $? -eq 65
