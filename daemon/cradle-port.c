@@ -350,11 +350,12 @@ cradle_port_scan(evutil_socket_t fd, short what, void *arg)
 	struct cradle_port *p, *next;
 	struct port_desc *d;
 	const char *device;
-	size_t i;
+	size_t i, taken;
 
 	cradle_scan_list(&s);
-	log_debug("cradle: scan: %zu ports and paths, %zu cradles", s.n,
-	    portmatch_select(&rules, s.d, s.n));
+	/* Not inside log_debug(): its arguments are not evaluated when off. */
+	taken = portmatch_select(&rules, s.d, s.n);
+	log_debug("cradle: scan: %zu ports and paths, %zu cradles", s.n, taken);
 	TAILQ_FOREACH(p, &ports, entry)
 		p->seen = 0;
 	for (i = 0; i < s.n; i++) {
