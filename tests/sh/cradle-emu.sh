@@ -87,12 +87,12 @@ while [ $rc = 3 ] && [ $runs -lt 300 ]; do
 	# One run in three is pulled while receiving, the rest while sending.
 	# The first three runs surely cut: within a quarter of the range.
 	r=$(od -An -N4 -tu4 /dev/urandom)
-	q=1
-	[ $runs -lt 3 ] && q=4
-	if [ $((r % 3)) = 0 ]; then
-		how="--cut-in $(( (r / 3) % (15000 / q) + 1 ))"
+	if [ $runs -lt 3 ]; then
+		how="--cut-at $(( r % 75000 + 1 ))"
+	elif [ $((r % 3)) = 0 ]; then
+		how="--cut-in $(( (r / 3) % 15000 + 1 ))"
 	else
-		how="--cut-at $(( r % (300000 / q) + 1 ))"
+		how="--cut-at $(( r % 300000 + 1 ))"
 	fi
 	$emu -s "$tmp/cut.dev" --reports 40 --photo-size 60000 --answer yes \
 	    --timeout 300 $how "$tmp/cut.B" >"$tmp/cut.out" 2>>"$tmp/cut.err"

@@ -148,20 +148,20 @@ check "nothing of either was stored" [ "$(sql "SELECT count(*) FROM cradle_recor
 places C012
 # Cut while sending (--cut-at, up to MAXOUT bytes) or, one run in three,
 # while receiving (--cut-in, up to MAXIN): lists and answers coming down.
-# The first three runs are cut within a quarter of that, so every series
-# is cut at least three times before a run may go through.
+# The first three runs are cut while sending, within a quarter of MAXOUT,
+# so every series is cut at least three times before a run may go through.
 cutrun() {	# cutrun NAME MAXOUT MAXIN [options]: dock until a whole session
 	name=$1 max=$2 maxin=$3
 	shift 3
 	runs=0 cuts=0 rc=3
 	while [ $rc = 3 ] && [ $runs -lt 200 ]; do
 		r=$(od -An -N4 -tu4 /dev/urandom)
-		q=1
-		[ $runs -lt 3 ] && q=4	# the first three surely cut: early
-		if [ $((r % 3)) = 0 ]; then
-			how="--cut-in $(( (r / 3) % (maxin / q) + 1 ))"
+		if [ $runs -lt 3 ]; then	# the first three surely cut: early
+			how="--cut-at $(( r % (max / 4) + 1 ))"
+		elif [ $((r % 3)) = 0 ]; then
+			how="--cut-in $(( (r / 3) % maxin + 1 ))"
 		else
-			how="--cut-at $(( r % (max / q) + 1 ))"
+			how="--cut-at $(( r % max + 1 ))"
 		fi
 		$emu -s "$tmp/u12" --device CGT-0012 --collector C012 --reports 30 \
 		    --photos 2 --photo-size 15000 --places "$tmp/places-C012" \
@@ -195,6 +195,33 @@ check "each verified step logged once" [ "$(sql "SELECT count(*) FROM case_log l
     AND c.case_no IN ($(sed "s/.*/'&'/" "$tmp/c12" | paste -sd,))")" = 4 ]
 check "no half photo left" [ "$(sql "SELECT count(*) FROM media_upload
     WHERE bytes IN (15000, 20000, 50000)")" = 0 ]
+# --- 6. a daemon as deployed: detached, logging at info, not -d ---
+cat >"$tmp/d2.conf" <<CONF
+[daemon]
+socket = $tmp/d2.sock
+pidfile = $tmp/d2.pid
+log_level = info
+[database]
+conninfo = $($db url)
+[cradle]
+ports = $tmp/cradle-z
+rescan = 1
+CONF
+socat pty,raw,echo=0,link="$tmp/cradle-z" pty,raw,echo=0,link="$tmp/dev-z" \
+    2>>"$tmp/socat.err" &
+socats="$socats $!"
+daemon/citygridd -f "$tmp/d2.conf"
+i=0
+until [ -s "$tmp/d2.pid" ] || [ $i -gt 50 ]; do i=$((i + 1)); sleep 0.1; done
+sleep 1	# the pool connects, the first scan opens the port
+places C014
+$emu -s "$tmp/u14" --device CGT-0014 --collector C014 --reports 2 --photo-size 5000 \
+    --places "$tmp/places-C014" --tries 3 "$tmp/dev-z" >"$tmp/u14.out" 2>&1
+rc=$?
+check "a detached daemon logging at info syncs a unit too (exit $rc)" [ $rc = 0 ]
+check "two cases of C014" [ "$(ncases C014)" = 2 ]
+[ -s "$tmp/d2.pid" ] && kill "$(cat "$tmp/d2.pid")"
+
 if grep -q 'citygridd error' "$cg_log"; then
 	nok "no errors in the daemon's log: $(grep 'citygridd error' "$cg_log" | head -3)"
 else
