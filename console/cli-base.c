@@ -704,6 +704,7 @@ base_write(struct base_tmp *t, const char *driver, const char *src, const char *
 		argv[a++] = "-lco";
 		argv[a++] = "COORDINATE_PRECISION=15";
 	} else {
+		argv[a++] = "-overwrite";	/* a layer of an earlier export */
 		argv[a++] = "-lco";
 		argv[a++] = "ENCODING=UTF-8";
 		if (!points) {
@@ -746,6 +747,27 @@ base_shp_target(const char *file, const char *kind, const char *fam, int nfam,
 	}
 }
 
+/* A directory's layers of an earlier export of this kind go first. */
+static void
+base_shp_clear(const char *dir, const char *kind)
+{
+	static const char *const layers[] = { "", "_point", "_line", "_polygon" };
+	static const char *const exts[] = { "shp", "shx", "dbf", "prj", "cpg" };
+	struct stat st;
+	char *path;
+	size_t i, j;
+
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return;
+	for (i = 0; i < sizeof layers / sizeof layers[0]; i++) {
+		for (j = 0; j < sizeof exts / sizeof exts[0]; j++) {
+			xasprintf(&path, "%s/%s%s.%s", dir, kind, layers[i], exts[j]);
+			unlink(path);
+			free(path);
+		}
+	}
+}
+
 /* citygrid KIND export FILE ... */
 int
 cli_base_export_run(struct client *c, const struct cli_entry *e, json_t *args, int json)
@@ -770,6 +792,8 @@ cli_base_export_run(struct client *c, const struct cli_entry *e, json_t *args, i
 	}
 	for (k = 0; k < 3; k++)
 		nfam += (families >> k) & 1;
+	if (shp && !base_has_suffix(file, ".shp"))
+		base_shp_clear(file, e->noun);
 	for (k = 0; k < 3 && rc == 0; k++) {
 		if (shp && !((families >> k) & 1))
 			continue;

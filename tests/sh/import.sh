@@ -42,6 +42,11 @@ if [ $rc = 0 ] && has "要素 $n_db: 新增 0, 变更 0, 不变 $n_db, 撤销 0"
 	ok "Shapefile round trip of $n_db components: no change"
 else nok "Shapefile round trip of components: $(cat "$t/out" "$t/err")"; fi
 
+run as admin1 component export "$t/comp" --format shp --within 110101001001
+check "exporting into the same Shapefile directory again replaces its layers" \
+    [ $rc = 0 -a ! -e "$t/comp/component_point.shp" -a \
+      "$(ogrinfo -ro -so "$t/comp" component 2>/dev/null | sed -n 's/^Feature Count: //p')" = \
+      "$(sql "SELECT count(*) FROM component_current WHERE grid LIKE '110101001001%'")" ]
 run as admin1 grid export "$t/grids.shp" --within 110101001001
 run as admin1 grid import "$t/grids.shp" --dry-run
 check "Shapefile round trip of grids: no change" has "变更 0, 不变 47, 撤销 0"
