@@ -162,11 +162,28 @@ latency(const char *what, struct query *q, int n, int daemon, double *p50, doubl
 	free(v);
 }
 
+/* p50 and p99 through the daemon of the queries of one type. */
+static void
+type_latency(struct query *q, int n, const char *type, double *p50, double *p99)
+{
+	double *v = xcalloc((size_t)n, sizeof *v);
+	int i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (type == NULL || strcmp(q[i].type, type) == 0)
+			v[k++] = q[i].ms_d;
+	qsort(v, (size_t)k, sizeof *v, cmp_double);
+	*p50 = v[k / 2];
+	*p99 = v[(int)(k * 0.99)];
+	free(v);
+}
+
 static void
 accuracy(struct query *q, int n)
 {
 	const char *types[32];
 	int nt = 0, t, i, k, at1, at10, p1;
+	double p50, p99;
 
 	for (i = 0; i < n; i++) {
 		for (t = 0; t < nt && strcmp(types[t], q[i].type) != 0; t++)
@@ -184,9 +201,10 @@ accuracy(struct query *q, int n)
 			at10 += q[i].rank_d > 0;
 			p1 += q[i].rank_p == 1;
 		}
-		printf("accuracy %-10s n %5d  @1 %5.1f%%  @10 %5.1f%%%s\n",
-		    t < nt ? types[t] : "all", k, 100.0 * at1 / k, 100.0 * at10 / k,
-		    p1 == at1 ? "" : "  (libpq differs!)");
+		type_latency(q, n, t < nt ? types[t] : NULL, &p50, &p99);
+		printf("accuracy %-10s n %5d  @1 %5.1f%%  @10 %5.1f%%  daemon p50 %6.2f ms"
+		    "  p99 %6.2f ms%s\n", t < nt ? types[t] : "all", k, 100.0 * at1 / k,
+		    100.0 * at10 / k, p50, p99, p1 == at1 ? "" : "  (libpq differs!)");
 	}
 }
 

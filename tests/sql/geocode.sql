@@ -2,7 +2,7 @@
 -- pinyin initials, the maintained columns, search with each tolerance
 -- and its ranking, reverse geocoding and codes.
 BEGIN;
-SELECT plan(58);
+SELECT plan(60);
 
 -- The first of cg_geo_search(q): "full_name" or NULL.
 CREATE FUNCTION pg_temp.top(q text) RETURNS text
@@ -86,7 +86,10 @@ SELECT is((SELECT array_agg(full_name ORDER BY n) FROM (SELECT full_name, row_nu
 SELECT ok((SELECT bool_and(score <= 1 AND score >= 0.5) FROM cg_geo_search('东四北大街23号', 10)),
 	'ranking: scores between the threshold and 1');
 SELECT ok((SELECT array_agg(score) = (SELECT array_agg(s ORDER BY s DESC) FROM unnest(array_agg(score)) s)
-	FROM cg_geo_search('东四十条 14', 20)), 'ranking: best first');
+	FROM cg_geo_search('东四十跳14号', 20)), 'ranking: best first (a similar, not a whole match)');
+SELECT ok((SELECT count(*) > 1 FROM cg_geo_search('东四十跳14号', 20)), 'a similar match gives several');
+SELECT ok((SELECT bool_and(search_key LIKE '%东四十条 14号%') FROM cg_geo_search('东四十条14号院', 20) s
+	JOIN address a ON a.id = s.id), 'a whole match gives only the places that hold it whole');
 SELECT is((SELECT grid || ' ' || community_name || ' ' || street_name
 	FROM cg_geo_search('东四北大街23号', 1)),
 	(SELECT a.grid || ' ' || c.name || ' ' || s.name FROM address a
