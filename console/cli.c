@@ -290,7 +290,7 @@ const struct cli_entry cli_table[] = {
 		  "社区内没有网格覆盖的空隙只作警告, 不拒绝" },
 		OPT_END } },
 	{ .noun = "grid", .verb = "export", .op = "export.page", .label = "导出网格",
-	  .roles = "所有操作员", .help = "把在用的单元网格写成 GeoJSON、Shapefile 或 CSV",
+	  .roles = "系统管理员", .help = "把在用的单元网格写成 GeoJSON、Shapefile 或 CSV",
 	  .run = cli_base_export_run,
 	  .opts = (const struct cli_opt[]){ OPT_EXPORT, OPT_END } },
 	{ .noun = "grid", .verb = "split", .op = "grid.split", .label = "拆分网格",
@@ -326,7 +326,7 @@ const struct cli_entry cli_table[] = {
 	  .opts = (const struct cli_opt[]){ OPT_IMPORT("id、standard、class_code、name、dept_main、"
 		"dept_owner、dept_maint、grid、status、source、init_date、note"), OPT_END } },
 	{ .noun = "component", .verb = "export", .op = "export.page", .label = "导出部件",
-	  .roles = "所有操作员", .help = "把在用的部件写成 GeoJSON、Shapefile (按点、线、面分层) 或 CSV",
+	  .roles = "系统管理员", .help = "把在用的部件写成 GeoJSON、Shapefile (按点、线、面分层) 或 CSV",
 	  .run = cli_base_export_run,
 	  .opts = (const struct cli_opt[]){ OPT_EXPORT, OPT_END } },
 	{ .noun = "component", .verb = "history", .op = "component.history", .label = "部件历史",
@@ -371,7 +371,7 @@ const struct cli_entry cli_table[] = {
 	  .opts = (const struct cli_opt[]){ OPT_IMPORT("id、kind、name、full_name、district、"
 		"area_name、road、door_no、building、poi、aliases、valid_from"), OPT_END } },
 	{ .noun = "address", .verb = "export", .op = "export.page", .label = "导出地址",
-	  .roles = "所有操作员", .help = "把在用的地址写成 GeoJSON、Shapefile (按点、线、面分层) 或 CSV",
+	  .roles = "系统管理员", .help = "把在用的地址写成 GeoJSON、Shapefile (按点、线、面分层) 或 CSV",
 	  .run = cli_base_export_run,
 	  .opts = (const struct cli_opt[]){ OPT_EXPORT, OPT_END } },
 	{ .noun = "calendar", .verb = "show", .op = "calendar.show", .label = "日历",

@@ -48,7 +48,7 @@ const struct cmd_entry cmd_table[] = {
 	{ "import.rows", ROLE_ADMIN, cmd_import_rows, "上传一批要导入的要素" },
 	{ "import.finish", ROLE_ADMIN, cmd_import_finish, "校验并导入 (或只报告变化)" },
 	{ "import.abort", ROLE_ADMIN, cmd_import_abort, "放弃导入" },
-	{ "export.page", 0, cmd_export_page, "导出基础数据的一页 (GeoJSON 要素)" },
+	{ "export.page", ROLE_ADMIN, cmd_export_page, "导出基础数据的一页 (GeoJSON 要素)" },
 	{ "grid.split", ROLE_ADMIN, cmd_grid_split, "拆分网格" },
 	{ "grid.merge", ROLE_ADMIN, cmd_grid_merge, "合并网格" },
 	{ "grid.history", 0, cmd_grid_history, "网格的版本和拆分、合并记录" },

@@ -171,12 +171,14 @@ check "a file GDAL cannot read: exit 65, GDAL's message" rc_has 65 "Unable to op
 run as admin1 grid import "$t/no-such-file.geojson"
 check "a missing file: exit 65, named" rc_has 65 "no-such-file.geojson"
 
-# Only an admin imports; anyone may export.
+# Only an admin imports and exports.
 run as seat1 grid import "$t/grids.csv" --dry-run
 check "a seat operator may not import (E_ROLE, exit 77)" rc_has 77 "需要角色: 系统管理员"
-run as seat1 grid export "$t/seat.geojson" --within 110101001001
-check "a seat operator may export" [ $rc = 0 -a -s "$t/seat.geojson" ]
-check "  the export is GeoJSON in CGCS2000 (EPSG:4490)" grep -q 'EPSG::4490' "$t/seat.geojson"
+run as super1 component export "$t/super.geojson"
+check "a supervisor may not export (E_ROLE, exit 77)" rc_has 77 "需要角色: 系统管理员"
+check "  and no file is written" [ ! -e "$t/super.geojson" ]
+run as admin1 grid export "$t/admin.geojson" --within 110101001001
+check "the export is GeoJSON in CGCS2000 (EPSG:4490)" grep -q 'EPSG::4490' "$t/admin.geojson"
 
 # Progress: plain counts when stderr is not a tty, a bar when it is.
 run as admin1 grid import "$t/grids.csv" --dry-run
