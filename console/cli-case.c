@@ -119,6 +119,8 @@ cli_case_action_label(const char *action)
 
 	if (strcmp(action, "report") == 0)
 		return "上报";
+	if (strcmp(action, "regrid") == 0)	/* its grid split or merged (cg_regrid) */
+		return "网格调整";
 	if (strcmp(action, "attach") == 0)	/* a handheld's photos (cradle) */
 		return "上报照片";
 	if (strcmp(action, "regrid") == 0)	/* a grid split or merged */

@@ -69,6 +69,8 @@ check "  the open cases are in their halves" \
     [ "$(sql "SELECT string_agg(grid, ' ' ORDER BY case_no = '$ce') FROM cases WHERE case_no IN ('$cw', '$ce')")" = "$n1 $n2" ]
 check "  with a case log entry and a new row version" \
     [ "$(sql "SELECT count(*) FROM case_log l JOIN cases c ON c.id = l.case_id WHERE c.case_no IN ('$cw', '$ce') AND l.action = 'regrid' AND l.row_version = c.row_version")" = 2 ]
+run as seat1 case log $cw
+check "  citygrid case log names the step 网格调整" has "网格调整"
 check "  the address moved too" [ "$(sql "SELECT grid FROM address WHERE full_name = '北京市东城区测试东点'")" = "$n2" ]
 check "  collectors keep their coverage ($collectors)" \
     [ "$(sql "SELECT string_agg(DISTINCT c.code, ',' ORDER BY c.code) FROM collector_grid cg JOIN collector c ON c.id = cg.collector WHERE cg.grid = '$n1'")" = "$collectors" -a \
