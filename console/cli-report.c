@@ -14,6 +14,8 @@
 
 #include "citygrid.h"
 
+#define REPORT_TIMEOUT	600000		/* ms to wait for one of a report's answers */
+
 
 /* The objects of "citygrid report OBJECT" and what the daemon calls them. */
 static const struct report_object {
@@ -178,14 +180,18 @@ report_day_after(const char *day, char *buf)
 	report_date(&tm, buf);
 }
 
-/* One request; NULL with the message printed. */
+/*
+ * One request; NULL with the message printed.  A report is a batch job:
+ * a month of a large district's evaluation takes seconds to minutes, so
+ * the wait is REPORT_TIMEOUT, not the interactive CLIENT_TIMEOUT.
+ */
 static json_t *
 report_request(struct client *c, const char *op, json_t *args, int *rc)
 {
 	struct client_error err;
 	json_t *r;
 
-	if ((r = client_request(c, op, args, CLIENT_TIMEOUT, &err)) == NULL) {
+	if ((r = client_request(c, op, args, REPORT_TIMEOUT, &err)) == NULL) {
 		fprintf(stderr, "citygrid: %s: %s\n", op, err.message);
 		*rc = err.exit;
 	}
