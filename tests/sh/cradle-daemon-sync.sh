@@ -191,7 +191,9 @@ check "every cut session was ended by the next hello" [ "$(sql "SELECT count(*) 
     WHERE device_id = 'CGT-0004' AND (ended_at IS NULL OR end_reason NOT IN ('bye', 'a new hello'))")" = 0 ]
 
 # --- 5. a port pulled in the middle of a session ---
+places C005
 $emu -s "$tmp/u5" --device CGT-0005 --collector C005 --reports 3 --photo-size 60000 \
+    --places "$tmp/places-C005" \
     --throttle 57600 --tries 2 --timeout 500 "$tmp/dev-b" >"$tmp/u5.out" 2>&1 &
 emu5=$!
 wait_log "CGT-0005 of C005"
@@ -205,8 +207,17 @@ check "and ends the session in the store" [ "$(sql "SELECT count(*) FROM cradle_
     WHERE device_id = 'CGT-0005' AND ended_at IS NOT NULL AND end_reason <> 'bye'")" = 1 ]
 check "the daemon answers clients" as seat1 ping
 
-# --- 6. two units at once ---
+# --- 6. docked again, the pulled unit finishes; then two units at once ---
 pair b
+$emu -s "$tmp/u5" "$tmp/dev-b" >"$tmp/u5b.out" 2>&1
+rc5=$?
+check "docked again, the pulled unit finishes: three cases (exit $rc5)" \
+    [ "$rc5:$(sql "SELECT count(*) FROM cases c JOIN collector k ON k.id = c.collector
+    WHERE k.code = 'C005'")" = 0:3 ]
+check "its photos whole, nothing of them left half-sent" [ "$(sql "SELECT count(DISTINCT m.sha256)
+    FROM case_log l JOIN cases c ON c.id = l.case_id JOIN collector k ON k.id = c.collector,
+    unnest(l.attachments) a JOIN media m ON m.sha256 = a WHERE k.code = 'C005'
+    AND m.bytes = 60000")/$(sql "SELECT count(*) FROM media_upload WHERE bytes = 60000")" = 3/0 ]
 places C006
 places C007
 $emu -s "$tmp/u6" --device CGT-0006 --collector C006 --reports 8 --photo-size 20000 \
