@@ -20,7 +20,8 @@
  *   --photo-size BYTES	bytes per photo (204800), JPEG-like and
  *			deterministic for the unit's seed
  *   --places FILE	where reports are: "lon lat" or "grid CODE" per
- *			line (default: eight places in the demo district)
+ *			line (default: eight places in grids of C001 in the
+ *			demo district)
  *   --classes LIST	"event:0102,component:0101" (default: events
  *			0101 to 0106 of CJ/T 214-2007)
  *   --track-fixes N	fixes in the track (120); each is an RMC and a
@@ -169,15 +170,15 @@ struct emu {
 };
 
 static const struct emu_place emu_default_places[] = {
-	/* Points on the surface of grids of the demo district. */
-	{ 1164126000, 399147000, "" },
-	{ 1164181000, 399231000, "" },
-	{ 1164105000, 399325000, "" },
-	{ 1164229000, 399080000, "" },
-	{ 1164032000, 399046000, "" },
-	{ 1164300000, 399280000, "" },
-	{ 1164165000, 399400000, "" },
-	{ 1164250000, 399170000, "" },
+	/* Points on the surface of grids of C001 in the demo district. */
+	{ 1164106363, 399195500, "" },	/* 110101001009010 */
+	{ 1164116483, 399177500, "" },	/* 110101001009023 */
+	{ 1164080250, 399204500, "" },	/* 110101001009003 */
+	{ 1164091950, 399204500, "" },	/* 110101001009004 */
+	{ 1163964279, 399195500, "" },	/* 110101001005009 */
+	{ 1164045973, 399159500, "" },	/* 110101001009032 */
+	{ 1163998350, 399204168, "" },	/* 110101001005004 */
+	{ 1163998350, 399168500, "" },	/* 110101001005035 */
 };
 
 static const char *const emu_descriptions[] = {
@@ -889,6 +890,7 @@ emu_hello(struct emu *e)
 	struct cradle_msg m;
 	size_t i;
 	uint64_t bytes = 0;
+	int tries;
 
 	cradle_msg_init(&m, CRADLE_HELLO);
 	m.u.hello.msg_min = 1;
@@ -906,7 +908,18 @@ emu_hello(struct emu *e)
 		}
 	}
 	m.u.hello.pending_bytes = bytes > UINT32_MAX ? UINT32_MAX : bytes;
-	emu_ask(e, &m, &e->hello);
+	for (tries = 1;; tries++) {
+		emu_ask(e, &m, &e->hello);
+		if (e->hello != 2 || e->refuse.reason != CRADLE_REFUSE_BUSY ||
+		    tries == e->tries)
+			break;
+		/* Busy: come back a little later, as the page says. */
+		fprintf(stderr, "device: host busy (%s); hello again in %d ms\n",
+		    e->refuse.text, e->timeout);
+		usleep(e->timeout * 1000);
+		e->hello = 0;
+		m.u.hello.time_ms = emu_now_ms();
+	}
 	if (e->hello == 2) {
 		printf("device: refused (%s): %s\n",
 		    cradle_refuse_name(e->refuse.reason), e->refuse.text);
