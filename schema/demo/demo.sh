@@ -15,7 +15,8 @@ $db start
 $db demo
 mkdir -p "$top/var/demo" "$run"
 chmod 755 "$run"
-cp console/citygrid "$run/citygrid"
+# By rename: the consoles of a demo still up run the old one.
+cp console/citygrid "$run/citygrid.new" && mv "$run/citygrid.new" "$run/citygrid"
 if [ "$(id -u)" = 0 ]; then	# the demo operators log in as themselves
 	for u in $($db psql -At -c "SELECT unix_user FROM operator WHERE unix_user <> 'root'"); do
 		id "$u" >/dev/null 2>&1 || useradd --system --no-create-home \
@@ -32,7 +33,19 @@ pidfile = $top/var/demo/citygridd.pid
 conninfo = $($db url)
 [workflow]
 backdating = 1
+[cradle]
+ports = $run/cradle-1
+rescan = 2
 CONF
+# A cradle for the demo handheld: a pseudo-terminal pair, the daemon on
+# one end (cradle:ports above), the reference handheld on the other.
+if ! [ -f var/demo/socat.pid ] || ! kill -0 "$(cat var/demo/socat.pid)" 2>/dev/null; then
+	if command -v socat >/dev/null; then
+		setsid socat pty,raw,echo=0,link="$run/cradle-1" \
+		    pty,raw,echo=0,link="$run/handheld-1" 2>/dev/null &
+		echo $! >var/demo/socat.pid
+	fi
+fi
 if ! [ -f var/demo/citygridd.pid ] || ! kill -0 "$(cat var/demo/citygridd.pid)" 2>/dev/null; then
 	daemon/citygridd -f "$conf"
 	i=0
@@ -41,6 +54,8 @@ if ! [ -f var/demo/citygridd.pid ] || ! kill -0 "$(cat var/demo/citygridd.pid)" 
 		sleep 0.1
 	done
 	sleep 0.5	# the calendar loads
+else
+	kill -HUP "$(cat var/demo/citygridd.pid)"	# the [cradle] keys above
 fi
 if [ "$($db psql -At -c "SELECT count(*) FROM cases WHERE client_ref LIKE 'demo-%'")" = 0 ]; then
 	if [ "$(id -u)" = 0 ]; then
@@ -62,14 +77,30 @@ if command -v tmux >/dev/null && [ "$(id -u)" = 0 ] && ! tmux has-session -t $se
 	tmux new-window -t $session -n 推送 "$run/citygrid -S $socket watch"
 	tmux select-window -t $session:0
 fi
+if command -v tmux >/dev/null && tmux has-session -t $session 2>/dev/null; then
+	if [ -e "$run/handheld-1" ]; then
+		# C001's handheld docks at 115200 baud with five new reports,
+		# in C001's grids; they come up in the 受理 window as they commit.
+		$db psql -At -c "SELECT ST_X(p) || ' ' || ST_Y(p) FROM (SELECT
+		    ST_PointOnSurface(g.geom) p FROM collector_grid cg JOIN grid g ON
+		    g.code = cg.grid JOIN collector k ON k.id = cg.collector
+		    WHERE k.code = 'C001' ORDER BY g.code LIMIT 5) x" >var/demo/places-C001
+		unit=$top/var/demo/handheld-$(date +%Y%m%d%H%M%S)
+		tmux new-window -d -t $session -n 手持机 "sleep 3; $top/tests/cradle-emu \\
+		    -s $unit --device CGT-0001 --collector C001 --reports 5 \\
+		    --photo-size 60000 --places $top/var/demo/places-C001 \\
+		    --throttle 115200 --answer yes $run/handheld-1; sh"
+	fi
+fi
 cat <<MSG
 
 citygrid demo: 北京市东城区, citygridd on $socket
-  consoles:  tmux attach -t $session   (one window per role: 受理 派遣 监督指挥 环卫 推送)
+  consoles:  tmux attach -t $session   (one window per role: 受理 派遣 监督指挥 环卫 推送;
+             手持机: handheld CGT-0001 of C001 docking five reports over $run/handheld-1)
   commands:  $run/citygrid -S $socket case list --open
              runuser -u disp1 -- $run/citygrid -S $socket case list --state filed
              $run/citygrid -S $socket watch
-Stop: tmux kill-session -t $session; kill \$(cat var/demo/citygridd.pid); schema/citygrid-db stop
+Stop: tmux kill-session -t $session; kill \$(cat var/demo/citygridd.pid) \$(cat var/demo/socat.pid); schema/citygrid-db stop
 MSG
 if [ -t 0 ] && [ -t 1 ] && [ -z "${TMUX:-}" ] && tmux has-session -t $session 2>/dev/null; then
 	exec tmux attach -t $session
