@@ -7,7 +7,8 @@
 # "checked" steps taken as the collector; its NMEA track becomes the
 # day's patrol line, bad sentences counted; every record's UUID is kept
 # once however often the line is cut; a port pulled mid-session ends its
-# session in the database; two units dock at once.
+# session in the database; two units dock at once; a daemon started
+# without -d (whose debug lines are off) takes its cradles too.
 . tests/sh/tap.env
 need_root
 command -v tmux >/dev/null || { echo "1..0 # SKIP no tmux"; exit 0; }
@@ -25,7 +26,13 @@ sess=seat
 wait=5
 . tests/sh/console.env
 socats=
-cleanup() { $tm kill-server 2>/dev/null; kill $socats 2>/dev/null; cg_stop; rm -rf "$tmp"; }
+cleanup() {
+	$tm kill-server 2>/dev/null
+	[ -f "$tmp/quiet.pid" ] && kill "$(cat "$tmp/quiet.pid")" 2>/dev/null
+	kill $socats 2>/dev/null
+	cg_stop
+	rm -rf "$tmp"
+}
 trap cleanup EXIT
 emu=tests/cradle-emu
 
@@ -235,6 +242,29 @@ check "eight cases each ($row)" [ "$row" = "C006:8,C007:8" ]
 check "the sessions overlapped" [ "$(sql "SELECT count(*) FROM cradle_session a JOIN cradle_session b
     ON a.device_id = 'CGT-0006' AND b.device_id = 'CGT-0007'
     AND a.started_at < b.ended_at AND b.started_at < a.ended_at")" -ge 1 ]
+# --- 7. a daemon without -d (as in production) takes its cradles too ---
+sed -e "s|^socket = .*|socket = $tmp/quiet.sock|" -e "s|^pidfile = .*|pidfile = $tmp/quiet.pid|" \
+    -e "s|^ports = .*|ports = $tmp/cradle-c|" "$cg_conf" >"$tmp/quiet.conf"
+pair_quiet() {
+	socat pty,raw,echo=0,link="$tmp/cradle-c" pty,raw,echo=0,link="$tmp/dev-c" \
+	    2>>"$tmp/socat.err" &
+	socats="$socats $!"
+	i=0
+	until [ -e "$tmp/dev-c" ] || [ $i -gt 50 ]; do i=$((i + 1)); sleep 0.1; done
+}
+pair_quiet
+daemon/citygridd -f "$tmp/quiet.conf"
+i=0
+until [ -S "$tmp/quiet.sock" ] || [ $i -gt 50 ]; do i=$((i + 1)); sleep 0.1; done
+sleep 1.5	# a scan
+places C008
+$emu -s "$tmp/u8" --device CGT-0008 --collector C008 --reports 2 --photo-size 5000 \
+    --places "$tmp/places-C008" --no-download "$tmp/dev-c" >"$tmp/u8.out" 2>&1
+rc8=$?
+kill "$(cat "$tmp/quiet.pid")" 2>/dev/null
+check "a daemon started without -d opens its cradle and syncs (exit $rc8, new $(val "$tmp/u8.out" device new))" \
+    [ "$rc8:$(val "$tmp/u8.out" device new)" = 0:2 ]
+
 if grep -q 'citygridd error' "$cg_log"; then
 	nok "no errors in the daemon's log: $(grep 'citygridd error' "$cg_log" | head -3)"
 else
