@@ -12,8 +12,15 @@ need_root
 db=schema/citygrid-db
 trap cg_stop EXIT
 sql() { $db psql -At -c "$1"; }
-talk() {	# USER: frames on stdin, replies on stdout
-	{ cat; sleep 0.5; } | runuser -u "$1" -- socat -t 1 - "UNIX-CONNECT:$cg_socket" 2>/dev/null
+# talk USER LAST: frames on stdin, replies on stdout; the connection is
+# held until the reply to request LAST has come (10 s at most), so a
+# loaded machine makes it slower, not wrong.
+talk() {
+	{ cat; i=0; while ! grep -aq "\"id\":$2," "$cg_run/talk.out" 2>/dev/null &&
+	    [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done; } |
+	    runuser -u "$1" -- socat -t 1 - "UNIX-CONNECT:$cg_socket" 2>/dev/null >"$cg_run/talk.out"
+	cat "$cg_run/talk.out"
+	rm -f "$cg_run/talk.out"
 }
 hello='{"id":1,"op":"hello","args":{"proto":1}}'
 jpg=$cg_run/manhole.jpg
@@ -57,7 +64,7 @@ psize=$(wc -c <"$png")
 first=$(head -c 300 "$png" | base64 -w0)
 put() { echo "{\"id\":$1,\"op\":\"media.put\",\"args\":{\"sha256\":\"$psha\",\"mime\":\"image/png\",\"bytes\":$psize,\"offset\":$2${3:+,\"data\":\"$3\"}}}"; }
 { frame "$hello"; frame "$(put 2 0 "$first")"; frame "$(put 3 0 "$first")"; frame "$(put 4 900 "$first")"; frame "$(put 5 0)"; } |
-    talk seat1 >"$cg_run/resume.out"
+    talk seat1 5 >"$cg_run/resume.out"
 check "a first chunk: the store has 300 bytes" grep -aq '"id":2,"ok":true,"result":{[^}]*"have":300' "$cg_run/resume.out"
 check "the same chunk again changes nothing" grep -aq '"id":3,"ok":true,"result":{[^}]*"have":300' "$cg_run/resume.out"
 check "a chunk at the wrong offset changes nothing" grep -aq '"id":4,"ok":true,"result":{[^}]*"have":300' "$cg_run/resume.out"
@@ -69,7 +76,7 @@ if [ "$(sql "SELECT count(*) FROM media_upload")" = 0 ]; then ok "nothing is lef
 # A corrupt first chunk: the resumed upload fails the hash and is dropped.
 sql "DELETE FROM media WHERE sha256 = '$psha'" >/dev/null
 bad=$(head -c 300 /dev/zero | base64 -w0)
-{ frame "$hello"; frame "$(put 2 0 "$bad")"; } | talk seat1 >/dev/null
+{ frame "$hello"; frame "$(put 2 0 "$bad")"; } | talk seat1 2 >/dev/null
 as seat1 media put "$png" 2>"$cg_run/err"
 rc=$?
 if [ $rc -ne 0 ] && grep -q "与哈希.*不符" "$cg_run/err"; then ok "a resumed upload over corrupt bytes fails the hash check"; else nok "corrupt resume: $rc $(cat "$cg_run/err")"; fi
@@ -92,7 +99,7 @@ big=$(head -c 600000 /dev/zero | base64 -w0)
 	frame "{\"id\":8,\"op\":\"media.put\",\"args\":{\"sha256\":\"$z\",\"mime\":\"image/png\",\"bytes\":4,\"offset\":0,\"data\":\"AAAAAAAA\"}}"
 	frame "{\"id\":9,\"op\":\"media.get\",\"args\":{\"sha256\":\"$jsha\",\"length\":9999999}}"
 	frame "{\"id\":10,\"op\":\"media.put\",\"args\":{\"sha256\":\"$jsha\",\"mime\":\"image/jpeg\",\"bytes\":7,\"offset\":0}}"
-} | talk seat1 >"$cg_run/bad.out"
+} | talk seat1 10 >"$cg_run/bad.out"
 for i in 2 3 4 5 6 7 8 9 10; do
 	if grep -aq "\"id\":$i,\"ok\":false,\"error\":{\"code\":\"E_INVALID\"" "$cg_run/bad.out"; then
 		ok "bad media request $i: E_INVALID"
