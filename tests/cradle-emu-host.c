@@ -19,6 +19,8 @@
  *   --window N		the window offered (8)
  *   --payload-max N	the longest payload taken (4096)
  *   --sessions N	exit after N goodbyes (default: run until killed)
+ *   --codes-version V	serve version 1 or 2 (default) of its code table;
+ *			a unit holding 1 gets the changes to 2
  *   --baud, --throttle, --corrupt, --corrupt-every, -v: as cradle-emu
  *
  * On each goodbye it prints "host:" with its counters and "store:" with
@@ -37,18 +39,26 @@
 #include "cg.h"
 #include "cradle-emu.h"
 
+/*
+ * Two versions of a small code table, so that a unit holding the first
+ * gets the changes to the second: 0105 removed, 0106 renamed, 0107 new.
+ */
 static const struct {
 	uint8_t		 kind;
 	const char	*code, *major_name, *name;
+	unsigned	 in;		/* 1: version 1, 2: version 2 */
 } host_table[] = {
-	{ CRADLE_CLASS_EVENT, "0101", "市容环境", "私搭乱建" },
-	{ CRADLE_CLASS_EVENT, "0102", "市容环境", "暴露垃圾" },
-	{ CRADLE_CLASS_EVENT, "0103", "市容环境", "积存垃圾渣土" },
-	{ CRADLE_CLASS_EVENT, "0104", "市容环境", "道路不洁" },
-	{ CRADLE_CLASS_EVENT, "0105", "市容环境", "水域不洁" },
-	{ CRADLE_CLASS_EVENT, "0106", "市容环境", "绿地脏乱" },
-	{ CRADLE_CLASS_COMPONENT, "0101", "公用设施", "上水井盖" },
+	{ CRADLE_CLASS_EVENT, "0101", "市容环境", "私搭乱建", 3 },
+	{ CRADLE_CLASS_EVENT, "0102", "市容环境", "暴露垃圾", 3 },
+	{ CRADLE_CLASS_EVENT, "0103", "市容环境", "积存垃圾渣土", 3 },
+	{ CRADLE_CLASS_EVENT, "0104", "市容环境", "道路不洁", 3 },
+	{ CRADLE_CLASS_EVENT, "0105", "市容环境", "水域不洁", 1 },
+	{ CRADLE_CLASS_EVENT, "0106", "市容环境", "绿地不洁", 1 },
+	{ CRADLE_CLASS_EVENT, "0106", "市容环境", "绿地脏乱", 2 },
+	{ CRADLE_CLASS_EVENT, "0107", "市容环境", "废弃车辆", 2 },
+	{ CRADLE_CLASS_COMPONENT, "0101", "公用设施", "上水井盖", 3 },
 };
+#define HOST_TABLE_N	(sizeof host_table / sizeof host_table[0])
 
 struct host_unit {
 	char		*device, *collector;
@@ -60,7 +70,8 @@ struct host {
 	struct host_unit *units;
 	size_t		 nunits;
 	unsigned	 ntasks, ngrids, window, payload_max, sessions;
-	uint8_t		 digest[CRADLE_DIGEST];
+	unsigned	 codes_version;	/* 1 or 2 */
+	uint8_t		 digests[3][CRADLE_DIGEST];	/* of versions 1, 2 */
 
 	/* the session */
 	int		 in_session;
@@ -171,7 +182,8 @@ host_hello(struct host *h, const struct cradle_hello *hi)
 		m.u.hello_ack.time_ms = emu_now_ms();
 		strcpy(m.u.hello_ack.collector_name, "测试监督员");
 		strcpy(m.u.hello_ack.standard, "CJT214-2007");
-		memcpy(m.u.hello_ack.digest, h->digest, CRADLE_DIGEST);
+		memcpy(m.u.hello_ack.digest, h->digests[h->codes_version],
+		    CRADLE_DIGEST);
 		h->in_session = 1;
 		snprintf(h->device, sizeof h->device, "%s", hi->device);
 		memset(h->counts, 0, sizeof h->counts);
@@ -497,28 +509,69 @@ host_tasks(struct host *h)
 }
 
 static void
+host_code(struct host *h, size_t i, uint8_t op)
+{
+	struct cradle_msg m;
+
+	cradle_msg_init(&m, CRADLE_CODE);
+	m.u.code.op = op;
+	m.u.code.kind = host_table[i].kind;
+	strcpy(m.u.code.code, host_table[i].code);
+	strcpy(m.u.code.major_name, host_table[i].major_name);
+	strcpy(m.u.code.name, host_table[i].name);
+	host_reply(h, &m);
+}
+
+/* The row of the other version with the same class, or HOST_TABLE_N. */
+static size_t
+host_code_in(size_t i, unsigned version)
+{
+	size_t j;
+
+	for (j = 0; j < HOST_TABLE_N; j++) {
+		if ((host_table[j].in & version) &&
+		    host_table[j].kind == host_table[i].kind &&
+		    strcmp(host_table[j].code, host_table[i].code) == 0)
+			return j;
+	}
+	return HOST_TABLE_N;
+}
+
+/*
+ * Unchanged; or the changes from version 1 to 2 to a unit holding 1;
+ * or the whole table.
+ */
+static void
 host_codes(struct host *h, const struct cradle_codes_req *q)
 {
 	struct cradle_msg m;
-	size_t i, n = sizeof host_table / sizeof host_table[0];
-	int same = memcmp(q->digest, h->digest, CRADLE_DIGEST) == 0 &&
-	    strcmp(q->standard, "CJT214-2007") == 0;
+	unsigned v = h->codes_version, n = 0;
+	size_t i;
+	int same = strcmp(q->standard, "CJT214-2007") == 0 &&
+	    memcmp(q->digest, h->digests[v], CRADLE_DIGEST) == 0;
+	int delta = !same && v == 2 && strcmp(q->standard, "CJT214-2007") == 0 &&
+	    memcmp(q->digest, h->digests[1], CRADLE_DIGEST) == 0;
 
-	for (i = 0; !same && i < n; i++) {
-		cradle_msg_init(&m, CRADLE_CODE);
-		m.u.code.op = CRADLE_CODE_SET;
-		m.u.code.kind = host_table[i].kind;
-		strcpy(m.u.code.code, host_table[i].code);
-		strcpy(m.u.code.major_name, host_table[i].major_name);
-		strcpy(m.u.code.name, host_table[i].name);
-		host_reply(h, &m);
+	for (i = 0; !same && i < HOST_TABLE_N; i++) {
+		if (!delta && (host_table[i].in & v)) {
+			host_code(h, i, CRADLE_CODE_SET);
+			n++;
+		} else if (delta && host_table[i].in == 1 &&
+		    host_code_in(i, 2) == HOST_TABLE_N) {
+			host_code(h, i, CRADLE_CODE_DEL);
+			n++;
+		} else if (delta && host_table[i].in == 2) {
+			host_code(h, i, CRADLE_CODE_SET);
+			n++;
+		}
 	}
 	cradle_msg_init(&m, CRADLE_CODES_DONE);
-	m.u.codes_done.flags = same ? CRADLE_CODES_UNCHANGED : CRADLE_CODES_FULL;
+	m.u.codes_done.flags = same ? CRADLE_CODES_UNCHANGED :
+	    delta ? 0 : CRADLE_CODES_FULL;
 	strcpy(m.u.codes_done.standard, "CJT214-2007");
-	memcpy(m.u.codes_done.digest, h->digest, CRADLE_DIGEST);
-	m.u.codes_done.count = same ? 0 : n;
-	h->counts[CRADLE_N_CODES] = m.u.codes_done.count;
+	memcpy(m.u.codes_done.digest, h->digests[v], CRADLE_DIGEST);
+	m.u.codes_done.count = n;
+	h->counts[CRADLE_N_CODES] = n;
 	host_reply(h, &m);
 }
 
@@ -675,6 +728,7 @@ main(int argc, char **argv)
 	static struct host h = {
 		.l = { .fd = -1, .who = "host", .corrupt_every = 10 },
 		.ntasks = 4, .ngrids = 3, .window = 8, .payload_max = 4096,
+		.codes_version = 2,
 	};
 	static const struct option opts[] = {
 		{ "unit", required_argument, NULL, 'u' },
@@ -683,6 +737,7 @@ main(int argc, char **argv)
 		{ "window", required_argument, NULL, 'w' },
 		{ "payload-max", required_argument, NULL, 'm' },
 		{ "sessions", required_argument, NULL, 'n' },
+		{ "codes-version", required_argument, NULL, 'V' },
 		{ "baud", required_argument, NULL, 'b' },
 		{ "throttle", required_argument, NULL, 't' },
 		{ "corrupt", required_argument, NULL, 'x' },
@@ -691,7 +746,8 @@ main(int argc, char **argv)
 	};
 	char *colon, table[1024];
 	int c, baud = 115200, throttle = 0;
-	size_t i, n = 0;
+	size_t i, n;
+	unsigned v;
 	uint8_t sha[CRADLE_SHA256];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -713,6 +769,7 @@ main(int argc, char **argv)
 		case 'w': h.window = atoi(optarg); break;
 		case 'm': h.payload_max = atoi(optarg); break;
 		case 'n': h.sessions = atoi(optarg); break;
+		case 'V': h.codes_version = atoi(optarg) == 1 ? 1 : 2; break;
 		case 'b': baud = atoi(optarg); break;
 		case 't': throttle = atoi(optarg); break;
 		case 'x':
@@ -737,11 +794,16 @@ main(int argc, char **argv)
 		h.units[0].collector = xstrdup("C001");
 		h.nunits = 1;
 	}
-	for (i = 0; i < sizeof host_table / sizeof host_table[0]; i++)
-		n += snprintf(table + n, sizeof table - n, "%u %s %s\n",
-		    host_table[i].kind, host_table[i].code, host_table[i].name);
-	cradle_sha256(table, n, sha);
-	memcpy(h.digest, sha, CRADLE_DIGEST);
+	for (v = 1; v <= 2; v++) {
+		for (i = 0, n = 0; i < HOST_TABLE_N; i++) {
+			if (host_table[i].in & v)
+				n += snprintf(table + n, sizeof table - n,
+				    "%u %s %s\n", host_table[i].kind,
+				    host_table[i].code, host_table[i].name);
+		}
+		cradle_sha256(table, n, sha);
+		memcpy(h.digests[v], sha, CRADLE_DIGEST);
+	}
 	host_load(&h);
 	if (emu_line_open(&h.l, argv[optind], baud) != 0)
 		emu_die("%s: %s", argv[optind], strerror(errno));

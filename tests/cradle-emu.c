@@ -1230,11 +1230,94 @@ emu_replace(struct emu *e, const char *name, const char *tmpname)
 	free(from);
 }
 
+/* The code table the unit holds: "kind<TAB>code<TAB>major<TAB>name". */
+static size_t
+emu_codes_load(struct emu *e, struct cradle_code **out)
+{
+	struct cradle_code *c = NULL;
+	char *path = emu_path(e, "codes"), line[512], *f[4];
+	size_t n = 0;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) != NULL) {
+		if (fgets(line, sizeof line, fp) != NULL) {	/* the version */
+			while (fgets(line, sizeof line, fp) != NULL) {
+				if (emu_split(line, f, 4) != 4)
+					continue;
+				c = xreallocarray(c, n + 1, sizeof *c);
+				memset(&c[n], 0, sizeof c[n]);
+				c[n].op = CRADLE_CODE_SET;
+				c[n].kind = atoi(f[0]);
+				snprintf(c[n].code, sizeof c[n].code, "%s", f[1]);
+				snprintf(c[n].major_name, sizeof c[n].major_name,
+				    "%s", f[2]);
+				snprintf(c[n].name, sizeof c[n].name, "%s", f[3]);
+				n++;
+			}
+		}
+		fclose(fp);
+	}
+	free(path);
+	*out = c;
+	return n;
+}
+
+/*
+ * Apply what came down: the whole table (FULL), or its changes against
+ * the table held (op 1 adds or changes a class, op 2 removes it); then
+ * keep the table and its new version, whole or not at all.
+ */
+static void
+emu_codes_apply(struct emu *e, const struct emu_list *ls)
+{
+	struct cradle_code *t = NULL;
+	size_t n = 0, i, j;
+	char *p, hex[2 * CRADLE_DIGEST + 1];
+	FILE *f;
+
+	if (!(ls->codes_done.flags & CRADLE_CODES_FULL))
+		n = emu_codes_load(e, &t);
+	for (i = 0; i < ls->ncodes; i++) {
+		const struct cradle_code *c = &ls->codes[i];
+
+		for (j = 0; j < n; j++) {
+			if (t[j].kind == c->kind && strcmp(t[j].code, c->code) == 0)
+				break;
+		}
+		if (c->op == CRADLE_CODE_DEL) {
+			if (j < n)
+				t[j] = t[--n];
+			continue;
+		}
+		if (j == n) {
+			t = xreallocarray(t, n + 1, sizeof *t);
+			n++;
+		}
+		t[j] = *c;
+	}
+	p = emu_path(e, "codes.tmp");
+	if ((f = fopen(p, "w")) == NULL)
+		emu_die("%s: %s", p, strerror(errno));
+	cradle_hex_format(ls->codes_done.digest, CRADLE_DIGEST, hex);
+	fprintf(f, "%s %s\n", ls->codes_done.standard, hex);
+	for (i = 0; i < n; i++)
+		fprintf(f, "%u\t%s\t%s\t%s\n", t[i].kind, t[i].code,
+		    t[i].major_name, t[i].name);
+	fclose(f);
+	free(p);
+	emu_replace(e, "codes", "codes.tmp");
+	snprintf(e->standard, sizeof e->standard, "%s", ls->codes_done.standard);
+	memcpy(e->digest, ls->codes_done.digest, CRADLE_DIGEST);
+	fprintf(stderr, "device: code table %s: %zu classes (%s)\n", e->standard,
+	    n, ls->codes_done.flags & CRADLE_CODES_FULL ? "whole" : "changes");
+	free(t);
+}
+
 static void
 emu_downloads(struct emu *e)
 {
 	struct emu_list ls = { 0 };
-	char *p, uuid[37], hex[17];
+	char *p, uuid[37];
 	size_t i;
 	FILE *f;
 
@@ -1259,24 +1342,8 @@ emu_downloads(struct emu *e)
 
 	emu_list(e, CRADLE_CODES_REQ, CRADLE_CODES_DONE, &ls);
 	e->counts[CRADLE_N_CODES] = ls.ncodes;
-	if (!(ls.codes_done.flags & CRADLE_CODES_UNCHANGED)) {
-		/* The reference unit keeps the whole table it was sent. */
-		p = emu_path(e, "codes.tmp");
-		if ((f = fopen(p, "w")) == NULL)
-			emu_die("%s: %s", p, strerror(errno));
-		cradle_hex_format(ls.codes_done.digest, CRADLE_DIGEST, hex);
-		fprintf(f, "%s %s\n", ls.codes_done.standard, hex);
-		for (i = 0; i < ls.ncodes; i++)
-			fprintf(f, "%s\t%u\t%s\t%s\t%s\n", ls.codes[i].op ==
-			    CRADLE_CODE_SET ? "set" : "del", ls.codes[i].kind,
-			    ls.codes[i].code, ls.codes[i].major_name,
-			    ls.codes[i].name);
-		fclose(f);
-		free(p);
-		emu_replace(e, "codes", "codes.tmp");
-		strcpy(e->standard, ls.codes_done.standard);
-		memcpy(e->digest, ls.codes_done.digest, CRADLE_DIGEST);
-	}
+	if (!(ls.codes_done.flags & CRADLE_CODES_UNCHANGED))
+		emu_codes_apply(e, &ls);
 	free(ls.codes);
 	ls.codes = NULL;
 

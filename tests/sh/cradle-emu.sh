@@ -2,7 +2,8 @@
 # (tests/cradle-emu-host) over a socat pseudo-terminal pair: the device
 # side of citygrid-cradle(7) on its own, without citygridd.  A whole
 # sync; cuts at random bytes, resumed until done, nothing lost, nothing
-# doubled; spoiled frames both ways; a refused unit; a throttled line.
+# doubled; spoiled frames both ways; a refused unit; a throttled line;
+# a code table's changes applied.
 . tests/sh/tap.env
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/cradle-emu.XXXXXX")
@@ -27,6 +28,7 @@ line() {
 	i=0
 	while [ ! -e "$tmp/$name.B" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	$host -s "$tmp/$name.store" "$@" "$tmp/$name.A" >"$tmp/$name.host" 2>&1 &
+	hostpid=$!
 	pids="$pids $!"
 	sleep 0.2
 }
@@ -156,6 +158,25 @@ bytes=$(sed -n 's/^line: out_bytes=\([0-9]*\).*/\1/p' "$tmp/slow.out")
 secs=$(sed -n 's/^line:.* seconds=\([0-9.]*\).*/\1/p' "$tmp/slow.out")
 check "it took no less than the line allows ($bytes bytes in $secs s)" \
     awk -v b="$bytes" -v s="$secs" 'BEGIN { exit !(s >= 0.95 * b / 11520) }'
+
+# 6. The code table: whole the first time, then the changes to a new
+# version (0105 removed, 0106 renamed, 0107 added), then unchanged.
+line codes --codes-version 1
+$emu -s "$tmp/codes.dev" --reports 1 --photo-size 100 "$tmp/codes.B" >"$tmp/codes1.out" 2>&1
+check "version 1 comes whole: 7 classes" [ "$(val "$tmp/codes1.out" device codes)" = 7 ]
+check "with 0105 and the old name of 0106" \
+    grep -q '^2	0106	市容环境	绿地不洁$' "$tmp/codes.dev/codes"
+kill $hostpid
+$host -s "$tmp/codes.store" --codes-version 2 "$tmp/codes.A" >"$tmp/codes.host2" 2>&1 &
+pids="$pids $!"
+sleep 0.2
+$emu -s "$tmp/codes.dev" "$tmp/codes.B" >"$tmp/codes2.out" 2>&1
+check "version 2 comes as 3 changes" [ "$(val "$tmp/codes2.out" device codes)" = 3 ]
+sort "$tmp/codes.dev/codes" | grep -v CJT >"$tmp/codes.have"
+printf '1\t0101\t公用设施\t上水井盖\n2\t0101\t市容环境\t私搭乱建\n2\t0102\t市容环境\t暴露垃圾\n2\t0103\t市容环境\t积存垃圾渣土\n2\t0104\t市容环境\t道路不洁\n2\t0106\t市容环境\t绿地脏乱\n2\t0107\t市容环境\t废弃车辆\n' >"$tmp/codes.want"
+check "applied, the unit holds version 2 exactly" cmp -s "$tmp/codes.have" "$tmp/codes.want"
+$emu -s "$tmp/codes.dev" "$tmp/codes.B" >"$tmp/codes3.out" 2>&1
+check "then it is current: no entries" [ "$(val "$tmp/codes3.out" device codes)" = 0 ]
 
 # Bad usage.
 $emu -s "$tmp/x" --corrupt sideways "$tmp/one.B" 2>"$tmp/usage.err"
