@@ -12,12 +12,13 @@ need_root
 db=schema/citygrid-db
 trap cg_stop EXIT
 sql() { $db psql -At -c "$1"; }
-# talk USER LAST: frames on stdin, replies on stdout; the connection is
-# held until the reply to request LAST has come (10 s at most), so a
-# loaded machine makes it slower, not wrong.
+# talk USER N: frames on stdin, replies on stdout; the connection is held
+# until N replies have come (20 s at most; replies of requests that go to
+# the database may come in any order), so a loaded machine makes it
+# slower, not wrong.
 talk() {
-	{ cat; i=0; while ! grep -aq "\"id\":$2," "$cg_run/talk.out" 2>/dev/null &&
-	    [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done; } |
+	{ cat; i=0; while [ "$(grep -ao '"ok":' "$cg_run/talk.out" 2>/dev/null | wc -l)" -lt "$2" ] &&
+	    [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done; } |
 	    runuser -u "$1" -- socat -t 1 - "UNIX-CONNECT:$cg_socket" 2>/dev/null >"$cg_run/talk.out"
 	cat "$cg_run/talk.out"
 	rm -f "$cg_run/talk.out"
