@@ -63,6 +63,9 @@ places() {	# places CODE: six points in the collector's grids
 	     ORDER BY g.code LIMIT 6) x" >"$tmp/places-$1"
 }
 today="(now() AT TIME ZONE 'Asia/Shanghai')::date"
+# Cases made before this test (by other tests on the shared cluster) do not count.
+t0=$(sql "SELECT now()")
+mine="c.created_at >= '$t0'"
 
 pair a
 pair b
@@ -81,10 +84,10 @@ $emu -s "$tmp/u3" --device CGT-0003 --collector C003 --reports 6 --photos 2 \
 check "the docking ends with a goodbye (exit 0)" [ $? = 0 ]
 check "six reports acknowledged new" [ "$(val "$tmp/u3.out" device new)" = 6 ]
 cases=$(sql "SELECT case_no FROM cases c JOIN collector k ON k.id = c.collector
-             WHERE k.code = 'C003' AND c.source = 'collector' ORDER BY c.id")
+             WHERE k.code = 'C003' AND c.source = 'collector' AND $mine ORDER BY c.id")
 check "six cases of C003 in the store" [ "$(echo "$cases" | grep -c .)" = 6 ]
 bad=$(sql "SELECT count(*) FROM cases c JOIN collector k ON k.id = c.collector
-           WHERE k.code = 'C003' AND NOT (c.state = 'reported' AND c.kind = 'event'
+           WHERE k.code = 'C003' AND $mine AND NOT (c.state = 'reported' AND c.kind = 'event'
            AND c.class_code ~ '^010[1-6]$' AND c.grid IN (SELECT grid FROM collector_grid
            WHERE collector = k.id) AND c.description <> '' AND c.found_at <= c.created_at
            AND c.created_at > now() - interval '5 minutes')")
@@ -94,11 +97,11 @@ logs=$(sql "SELECT count(*) FILTER (WHERE l.action = 'report' AND l.actor IS NUL
             count(*) FILTER (WHERE l.action = 'attach' AND cardinality(l.attachments) = 2
               AND l.actor_name = '$name3')
             FROM case_log l JOIN cases c ON c.id = l.case_id
-            JOIN collector k ON k.id = c.collector WHERE k.code = 'C003'")
+            JOIN collector k ON k.id = c.collector WHERE k.code = 'C003' AND $mine")
 check "each logged as reported by $name3, its two photos on a log row ($logs)" [ "$logs" = "6|6" ]
 check "the twelve photos are stored, checked by their SHA-256" [ "$(sql "SELECT count(DISTINCT m.sha256)
     FROM case_log l JOIN cases c ON c.id = l.case_id JOIN collector k ON k.id = c.collector,
-    unnest(l.attachments) a JOIN media m ON m.sha256 = a WHERE k.code = 'C003'
+    unnest(l.attachments) a JOIN media m ON m.sha256 = a WHERE k.code = 'C003' AND $mine
     AND m.bytes = 30000")" = 12 ]
 check "six receipts, one per record UUID, of this session" [ "$(sql "SELECT count(*) FROM cradle_record r
     JOIN cradle_session s ON s.id = r.session WHERE r.device_id = 'CGT-0003'
@@ -124,17 +127,20 @@ check "some sentences were skipped (bad checksums)" [ "${skipped:-0}" -gt 0 ]
 $emu -s "$tmp/u3" "$tmp/dev-a" >"$tmp/u3b.out" 2>&1
 check "docking again sends nothing again" [ "$(val "$tmp/u3b.out" device records)" = 0 ]
 check "and the store still has six" [ "$(sql "SELECT count(*) FROM cases c JOIN collector k
-    ON k.id = c.collector WHERE k.code = 'C003'")" = 6 ]
+    ON k.id = c.collector WHERE k.code = 'C003' AND $mine")" = 6 ]
 
 # --- 2. 核实 tasks answered from the handheld ---
 v1=$(echo "$cases" | sed -n 2p)
 v2=$(echo "$cases" | sed -n 3p)
 as seat1 case verify "$v1" >/dev/null && as seat1 case verify "$v2" >/dev/null
 check "the seat sends two 核实 tasks to C003" [ "$(sql "SELECT count(*) FROM task t
-    JOIN collector k ON k.id = t.collector WHERE k.code = 'C003' AND t.state = 'open'")" = 2 ]
+    JOIN collector k ON k.id = t.collector JOIN cases c ON c.id = t.case_id
+    WHERE k.code = 'C003' AND t.state = 'open' AND c.case_no IN ('$v1', '$v2')")" = 2 ]
 $emu -s "$tmp/u3" --answer yes "$tmp/dev-a" >"$tmp/u3c.out" 2>&1
-check "the handheld downloads them and answers both (new=2)" \
-    [ "$(val "$tmp/u3c.out" device tasks):$(val "$tmp/u3c.out" device new)" = 2:2 ]
+# (Other tests' cases in C003's grids may have sent it tasks too.)
+got=$(val "$tmp/u3c.out" device tasks) new=$(val "$tmp/u3c.out" device new)
+check "the handheld downloads them and answers them ($got tasks, new=$new)" \
+    [ "$((${got:-0} >= 2 && ${new:-0} == ${got:-0}))" = 1 ]
 row=$(sql "SELECT string_agg(c.state || ':' || t.state || ':' || t.result || ':'
              || cardinality(t.photos), ',' ORDER BY c.case_no)
            FROM cases c JOIN task t ON t.case_id = c.id WHERE c.case_no IN ('$v1', '$v2')")
@@ -156,8 +162,9 @@ as super1 case file "$v1" >/dev/null && as disp1 case dispatch "$v1" --departmen
 check "filed, dispatched, handled and sent to 核查: the case is checking" \
     [ "$(sql "SELECT state FROM cases WHERE case_no = '$v1'")" = checking ]
 $emu -s "$tmp/u3" --answer yes "$tmp/dev-a" >"$tmp/u3d.out" 2>&1
-check "the handheld answers the 核查 task (new=1)" \
-    [ "$(val "$tmp/u3d.out" device tasks):$(val "$tmp/u3d.out" device new)" = 1:1 ]
+got=$(val "$tmp/u3d.out" device tasks) new=$(val "$tmp/u3d.out" device new)
+check "the handheld answers the 核查 task ($got tasks, new=$new)" \
+    [ "$((${got:-0} >= 1 && ${new:-0} >= 1))" = 1 ]
 row=$(sql "SELECT c.state || ':' || t.result || ':' || l.actor_name || ':' || r.kind
            FROM cases c JOIN task t ON t.case_id = c.id AND t.kind = 'check'
            JOIN case_log l ON l.case_id = c.id AND l.action = 'checked'
@@ -185,13 +192,13 @@ echo "# CGT-0004: $cuts cuts in $runs runs"
 check "cut $cuts times in $runs runs, the last docking whole" [ "$rc:$((cuts >= 3))" = 0:1 ]
 row=$(sql "SELECT count(*), count(DISTINCT r.uuid), count(DISTINCT r.case_id),
            (SELECT count(*) FROM cases c JOIN collector k ON k.id = c.collector
-            WHERE k.code = 'C004')
+            WHERE k.code = 'C004' AND $mine)
            FROM cradle_record r WHERE r.device_id = 'CGT-0004'")
 check "twelve receipts, twelve cases, nothing doubled ($row)" [ "$row" = "12|12|12|12" ]
 check "every photo of C004 whole" [ "$(sql "SELECT count(*) FROM case_log l
     JOIN cases c ON c.id = l.case_id JOIN collector k ON k.id = c.collector,
     unnest(l.attachments) a JOIN media m ON m.sha256 = a
-    WHERE k.code = 'C004' AND m.bytes = 20000")" = 12 ]
+    WHERE k.code = 'C004' AND $mine AND m.bytes = 20000")" = 12 ]
 check "no half photo left of C004" [ "$(sql "SELECT count(*) FROM media_upload
     WHERE bytes = 20000")" = 0 ]
 check "every cut session was ended by the next hello" [ "$(sql "SELECT count(*) FROM cradle_session
@@ -220,10 +227,10 @@ $emu -s "$tmp/u5" "$tmp/dev-b" >"$tmp/u5b.out" 2>&1
 rc5=$?
 check "docked again, the pulled unit finishes: three cases (exit $rc5)" \
     [ "$rc5:$(sql "SELECT count(*) FROM cases c JOIN collector k ON k.id = c.collector
-    WHERE k.code = 'C005'")" = 0:3 ]
+    WHERE k.code = 'C005' AND $mine")" = 0:3 ]
 check "its photos whole, nothing of them left half-sent" [ "$(sql "SELECT count(DISTINCT m.sha256)
     FROM case_log l JOIN cases c ON c.id = l.case_id JOIN collector k ON k.id = c.collector,
-    unnest(l.attachments) a JOIN media m ON m.sha256 = a WHERE k.code = 'C005'
+    unnest(l.attachments) a JOIN media m ON m.sha256 = a WHERE k.code = 'C005' AND $mine
     AND m.bytes = 60000")/$(sql "SELECT count(*) FROM media_upload WHERE bytes = 60000")" = 3/0 ]
 places C006
 places C007
@@ -236,7 +243,8 @@ r7=$?
 wait $e6
 r6=$?
 check "two units docked at once both finish (exit $r6 and $r7)" [ "$r6:$r7" = 0:0 ]
-row=$(sql "SELECT string_agg(k.code || ':' || (SELECT count(*) FROM cases c WHERE c.collector = k.id), ','
+row=$(sql "SELECT string_agg(k.code || ':' || (SELECT count(*) FROM cases c WHERE c.collector = k.id
+           AND $mine), ','
            ORDER BY k.code) FROM collector k WHERE k.code IN ('C006', 'C007')")
 check "eight cases each ($row)" [ "$row" = "C006:8,C007:8" ]
 check "the sessions overlapped" [ "$(sql "SELECT count(*) FROM cradle_session a JOIN cradle_session b
