@@ -77,8 +77,11 @@ console/pinyin-table.c: console/pinyin-gen.sh $(UNIHAN_READINGS)
 console/citygrid: $(CONSOLE_OBJS) lib/libcg.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CONSOLE_OBJS) lib/libcg.a $(CONSOLE_LIBS)
 
+# SHA-256 of photos from GLib (a dependency of the consoles already).
+EMU_CFLAGS = $(shell $(PKG_CONFIG) --cflags glib-2.0)
+EMU_LIBS = $(shell $(PKG_CONFIG) --libs glib-2.0)
 tests/cradle-emu tests/cradle-emu-host: %: %.c tests/cradle-emu-line.c tests/cradle-emu.h lib/libcg.a
-	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(LDFLAGS) -o $@ $< tests/cradle-emu-line.c lib/libcg.a
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) $(EMU_CFLAGS) $(LDFLAGS) -o $@ $< tests/cradle-emu-line.c lib/libcg.a $(EMU_LIBS)
 
 tests/unit/test-%: tests/unit/test-%.c lib/libcg.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(TEST_CFLAGS) $(INIPARSER_CFLAGS) $(LDFLAGS) \

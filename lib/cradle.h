@@ -462,14 +462,6 @@ struct cradle_msg {
 	} u;
 };
 
-/* SHA-256, for photos. */
-struct cradle_sha256 {
-	uint32_t	 h[8];
-	uint64_t	 len;		/* bytes so far */
-	uint8_t		 buf[64];
-	size_t		 fill;
-};
-
 /* Called for each good frame; non-zero stops the feed after it. */
 typedef int (*cradle_frame_cb)(const struct cradle_frame *, void *);
 
@@ -483,12 +475,6 @@ size_t	 cradle_decoder_feed(struct cradle_decoder *, const void *, size_t,
 const char *cradle_type_name(unsigned int);
 int	 cradle_type_from_name(const char *);
 const char *cradle_error_name(enum cradle_error);
-
-/* cradle-sha256.c */
-void	 cradle_sha256_init(struct cradle_sha256 *);
-void	 cradle_sha256_update(struct cradle_sha256 *, const void *, size_t);
-void	 cradle_sha256_final(struct cradle_sha256 *, uint8_t *);
-void	 cradle_sha256(const void *, size_t, uint8_t *);
 
 /* cradle-msg.c */
 void	 cradle_msg_init(struct cradle_msg *, uint8_t);

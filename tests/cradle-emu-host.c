@@ -36,6 +36,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "cg.h"
 #include "cradle-emu.h"
 
@@ -130,7 +132,7 @@ host_task_uuid(unsigned i, uint8_t *u)
 	uint8_t sha[CRADLE_SHA256];
 
 	snprintf(seed, sizeof seed, "task %u", i);
-	cradle_sha256(seed, strlen(seed), sha);
+	emu_sha256(seed, strlen(seed), sha);
 	memcpy(u, sha, CRADLE_UUID);
 	u[6] = (u[6] & 0x0f) | 0x40;
 	u[8] = (u[8] & 0x3f) | 0x80;
@@ -368,18 +370,19 @@ host_photo_finish(struct host *h, const uint8_t *sha, const char *hex,
     const char *part)
 {
 	uint8_t buf[65536], got[CRADLE_SHA256];
-	struct cradle_sha256 s;
+	GChecksum *s = g_checksum_new(G_CHECKSUM_SHA256);
+	gsize glen = sizeof got;
 	char *whole;
 	ssize_t n;
 	int fd;
 
 	if ((fd = open(part, O_RDONLY)) < 0)
 		emu_die("%s: %s", part, strerror(errno));
-	cradle_sha256_init(&s);
 	while ((n = read(fd, buf, sizeof buf)) > 0)
-		cradle_sha256_update(&s, buf, n);
+		g_checksum_update(s, buf, n);
 	close(fd);
-	cradle_sha256_final(&s, got);
+	g_checksum_get_digest(s, got, &glen);
+	g_checksum_free(s);
 	if (memcmp(got, sha, CRADLE_SHA256) != 0) {
 		unlink(part);
 		return CRADLE_PHOTO_CORRUPT;
@@ -801,7 +804,7 @@ main(int argc, char **argv)
 				    "%u %s %s\n", host_table[i].kind,
 				    host_table[i].code, host_table[i].name);
 		}
-		cradle_sha256(table, n, sha);
+		emu_sha256(table, n, sha);
 		memcpy(h.digests[v], sha, CRADLE_DIGEST);
 	}
 	host_load(&h);

@@ -18,6 +18,8 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "cg.h"
 #include "cradle-emu.h"
 
@@ -456,4 +458,16 @@ emu_line_pump(struct emu_line *l, int timeout, emu_msg_cb cb, void *arg)
 	cradle_decoder_feed(&l->dec, l->in + l->in_off, n, emu_line_frame, &fd);
 	l->in_off += n;
 	return fd.frames;
+}
+
+/* SHA-256 of a buffer (GLib), as photos and task ids are named. */
+void
+emu_sha256(const void *p, size_t len, uint8_t *out)
+{
+	GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+	gsize n = CRADLE_SHA256;
+
+	g_checksum_update(c, p, len);
+	g_checksum_get_digest(c, out, &n);
+	g_checksum_free(c);
 }

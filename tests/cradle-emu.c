@@ -438,7 +438,7 @@ emu_record_photos(struct emu *e, struct emu_record *er, unsigned k,
 		er->photos[i].index = first + i;
 		er->photos[i].size = e->photo_size;
 		data = emu_photo_data(e, &er->photos[i]);
-		cradle_sha256(data, e->photo_size, er->photos[i].sha);
+		emu_sha256(data, e->photo_size, er->photos[i].sha);
 		free(data);
 		memcpy(er->r.photos[i].sha256, er->photos[i].sha, CRADLE_SHA256);
 		er->r.photos[i].size = e->photo_size;

@@ -66,6 +66,7 @@ const char *emu_corrupt_name(enum emu_corrupt);
 uint32_t emu_rand(uint32_t *);
 void	 emu_random_bytes(void *, size_t);
 int64_t	 emu_now_ms(void);
+void	 emu_sha256(const void *, size_t, uint8_t *);
 double	 emu_elapsed(const struct emu_line *);
 int	 emu_speed(int);
 void	 emu_die(const char *, ...) __attribute__((format(printf, 1, 2),
