@@ -161,6 +161,7 @@ int	 media_args_upload(struct client *, json_t *, const char *,
 void	 cli_operator_list_print(json_t *);
 void	 cli_operator_print(json_t *);
 void	 cli_dept_list_print(json_t *);
+void	 cli_cradle_list_print(json_t *);
 void	 cli_geo_search_print(json_t *);
 void	 cli_geo_at_print(json_t *);
 void	 cli_geo_code_print(json_t *);

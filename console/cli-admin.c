@@ -70,6 +70,28 @@ cli_operator_print(json_t *r)
 	cli_print_record(r, operator_cols);
 }
 
+static const struct cli_col cradle_cols[] = {
+	{ "started_at", "开始", FMT_TIME, 0 },
+	{ "ended_at", "结束", FMT_TIME, 0 },
+	{ "device", "手持机", FMT_TEXT, 0 },
+	{ "collector", "监督员", FMT_TEXT, 0 },
+	{ "collector_name", "姓名", FMT_TEXT, 0 },
+	{ "reports", "上报", FMT_TEXT, 0 },
+	{ "results", "核实核查", FMT_TEXT, 0 },
+	{ "photos", "照片", FMT_TEXT, 0 },
+	{ "positions", "轨迹点", FMT_TEXT, 0 },
+	{ "state", "状态", FMT_TEXT, 30 },
+	{ "port", "端口", FMT_TEXT, 0 },
+	{ NULL, NULL, 0, 0 }
+};
+
+/* The dockings, newest first: the open ones show what is stored so far. */
+void
+cli_cradle_list_print(json_t *r)
+{
+	cli_print_table(r, cradle_cols);
+}
+
 void
 cli_dept_list_print(json_t *r)
 {

@@ -399,6 +399,15 @@ const struct cli_entry cli_table[] = {
 		  "单位: 工作时, 工作日, 紧急工作时, 自然日, 或 work_hour, work_day,"
 		  " clock_hour, natural_day" },
 		OPT_END } },
+	{ .noun = "cradle", .verb = "list", .op = "cradle.list", .label = "底座记录",
+	  .roles = "受理员、值班长、系统管理员",
+	  .help = "手持机在底座上的对接, 新的在前: 上报、核实核查结果、照片和轨迹点的数目",
+	  .print = cli_cradle_list_print,
+	  .opts = (const struct cli_opt[]){
+		{ "open", "open", CLI_TRUE, 0, NULL, NULL, "只列正在对接的" },
+		{ "unit", "unit", CLI_STRING, 0, "UNIT", NULL, "只列这台手持机 (设备号) 或这个监督员 (编码) 的" },
+		{ "limit", "limit", CLI_INT, 0, "N", NULL, "最多列出 N 次 (1-1000, 默认 50)" },
+		OPT_END } },
 	{ .noun = "media", .verb = "put", .op = "media.put", .label = "上传照片",
 	  .roles = "所有操作员", .help = "把照片文件存入案卷库, 打印其散列值; 中断后重来只发缺的部分",
 	  .run = cli_media_put_run,

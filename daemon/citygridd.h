@@ -189,6 +189,9 @@ void	 cmd_class_list(struct client *, uint64_t, json_t *);
 void	 cmd_eval_indicators(struct client *, uint64_t, json_t *);
 void	 cmd_eval_scores(struct client *, uint64_t, json_t *);
 
+/* cmd-cradle.c */
+void	 cmd_cradle_list(struct client *, uint64_t, json_t *);
+
 /* cmd-media.c */
 void	 cmd_media_put(struct client *, uint64_t, json_t *);
 void	 cmd_media_get(struct client *, uint64_t, json_t *);

@@ -29,6 +29,8 @@ const struct cmd_entry cmd_table[] = {
 	{ "geo.code", 0, cmd_geo_code, "部件标识码、网格、地址或区划代码所指的位置" },
 	{ "geo.outline", 0, cmd_geo_outline, "区划和网格的轮廓 (GeoJSON), 供地图使用" },
 	{ "class.list", 0, cmd_class_list, "部件和事件类别, 带默认部门和时限" },
+	{ "cradle.list", ROLE_SEAT | ROLE_SUPERVISOR | ROLE_ADMIN, cmd_cradle_list,
+	  "手持机的上传下载记录 (底座)" },
 	{ "media.put", 0, cmd_media_put, "上传照片的一块 (可断点续传)" },
 	{ "media.get", 0, cmd_media_get, "读取照片的一块" },
 	{ "rank.departments", 0, cmd_rank_departments, "当日各部门处置排名 (按时处置率)" },

@@ -273,6 +273,28 @@ kill "$(cat "$tmp/quiet.pid")" 2>/dev/null
 check "a daemon started without -d opens its cradle and syncs (exit $rc8, new $(val "$tmp/u8.out" device new))" \
     [ "$rc8:$(val "$tmp/u8.out" device new)" = 0:2 ]
 
+# --- 8. citygrid cradle list: the dockings as the database has them ---
+as seat1 --json cradle list --limit 1000 >"$tmp/list.json"
+nl=$(jq length "$tmp/list.json")
+ns=$(schema/citygrid-db psql -At -c "SELECT count(*) FROM cradle_session")
+check "cradle list gives every docking ($nl of $ns)" [ "$nl" = "$ns" ]
+sid=$(schema/citygrid-db psql -At -c "SELECT session FROM cradle_record WHERE kind = 'report'
+    GROUP BY session ORDER BY count(*) DESC LIMIT 1")
+want=$(schema/citygrid-db psql -At -c "SELECT count(*) FROM cradle_record WHERE session = $sid AND kind = 'report'")
+got=$(jq -r ".[] | select(.id == $sid) | .reports" "$tmp/list.json")
+check "its reports are the session's receipts ($got of $want)" [ "$got" = "$want" ]
+nb=$(schema/citygrid-db psql -At -c "SELECT count(*) FROM cradle_session WHERE end_reason = 'bye'")
+check "a docking ended by bye reads 正常结束 ($nb)" \
+    [ "$(jq '[.[] | select(.state == "正常结束")] | length' "$tmp/list.json")" = "$nb" ]
+u=$(jq -r '.[0].device' "$tmp/list.json")
+check "--unit keeps one handheld's dockings" \
+    [ "$(as super1 --json cradle list --unit "$u" --limit 1000 | jq "[.[] | select(.device != \"$u\")] | length")" = 0 ]
+as seat1 cradle list --limit 3 >"$tmp/list.txt"
+check "for people: Chinese headers and 3 rows" \
+    [ "$(head -1 "$tmp/list.txt" | grep -c '手持机.*监督员.*上报')/$(($(wc -l <"$tmp/list.txt") - 1))" = 1/3 ]
+as huanwei1 cradle list >/dev/null 2>&1
+check "a department may not list the dockings (exit 77)" [ $? = 77 ]
+
 if grep -q 'citygridd error' "$cg_log"; then
 	nok "no errors in the daemon's log: $(grep 'citygridd error' "$cg_log" | head -3)"
 else
