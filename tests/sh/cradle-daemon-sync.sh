@@ -36,14 +36,6 @@ cleanup() {
 trap cleanup EXIT
 emu=tests/cradle-emu
 
-wait_log() {
-	i=0
-	while [ "$(grep -cF -- "$1" "$cg_log")" -lt "${2:-1}" ]; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && return 1
-		sleep 0.1
-	done
-}
 pair() {	# pair NAME: socat pty pair $tmp/cradle-NAME (daemon), $tmp/dev-NAME
 	opened=$(grep -cF "cradle $tmp/cradle-$1: opened" "$cg_log")
 	socat pty,raw,echo=0,link="$tmp/cradle-$1" pty,raw,echo=0,link="$tmp/dev-$1" \

@@ -58,14 +58,6 @@ trap 'kill $socats $reader 2>/dev/null; cg_stop; rm -rf "$tmp"' EXIT
 
 # Wait up to 5 s for a log line (a fixed string) to appear n times.
 log_count() { grep -cF -- "$1" "$cg_log"; }
-wait_log() {
-	i=0
-	while [ "$(log_count "$1")" -lt "${2:-1}" ]; do
-		i=$((i + 1))
-		[ $i -gt 50 ] && return 1
-		sleep 0.1
-	done
-}
 pair() {	# pair NAME: a socat pty pair, $tmp/cradle-NAME and $tmp/dev-NAME
 	socat pty,raw,echo=0,link="$tmp/cradle-$1" pty,raw,echo=0,link="$tmp/dev-$1" \
 	    2>>"$tmp/socat.err" &

@@ -24,14 +24,6 @@ cleanup() { kill $socats 2>/dev/null; cg_stop; [ -n "${KEEP:-}" ] || rm -rf "$tm
 trap cleanup EXIT
 emu=tests/cradle-emu
 
-wait_log() {
-	i=0
-	while [ "$(grep -cF -- "$1" "$cg_log")" -lt "${2:-1}" ]; do
-		i=$((i + 1))
-		[ $i -gt 100 ] && return 1
-		sleep 0.1
-	done
-}
 socat pty,raw,echo=0,link="$tmp/cradle-a" pty,raw,echo=0,link="$tmp/dev-a" \
     2>>"$tmp/socat.err" &
 socats=$!
