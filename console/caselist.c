@@ -389,6 +389,27 @@ case_list_left(struct case_list *cl, json_t *c, attr_t *attr)
 	return cl->cell;
 }
 
+/* A cell of the columns every case list begins with; NULL for the view's. */
+const char *
+case_list_cell(struct case_list *cl, json_t *c, int col, attr_t *attr)
+{
+	switch ((enum case_col)col) {
+	case CASE_COL_URGENT:
+		return json_is_true(json_object_get(c, "urgent")) ? "急" : "";
+	case CASE_COL_CASE:
+		return jstr(c, "case_no");
+	case CASE_COL_STATE:
+		return jstr(c, "state_name");
+	case CASE_COL_LEFT:
+		return case_list_left(cl, c, attr);
+	case CASE_COL_CLASS:
+		return jstr(c, "class_name");
+	case CASE_COL_COMMON:
+		break;
+	}
+	return NULL;
+}
+
 void
 case_list_init(struct case_list *cl, struct console *con,
     const struct case_list_kind *kind, const struct list_col *cols, int ncols)

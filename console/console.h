@@ -126,6 +126,17 @@ struct case_list_kind {
 #define CASE_LIST_ANNOUNCE	0x4	/* "新到: ..." for a new case */
 	const char *const *kept;	/* a push lacks, kept; NULL-ended */
 };
+/* The columns every case list begins with; a view's own follow. */
+enum case_col {
+	CASE_COL_URGENT, CASE_COL_CASE, CASE_COL_STATE, CASE_COL_LEFT,
+	CASE_COL_CLASS, CASE_COL_COMMON
+};
+#define CASE_LIST_COLS							\
+	[CASE_COL_URGENT] =	{ "急", 2, 0 },				\
+	[CASE_COL_CASE] =	{ "案卷号", 17, 0 },			\
+	[CASE_COL_STATE] =	{ "状态", 8, 0 },			\
+	[CASE_COL_LEFT] =	{ "剩余工时", 9, 0 },			\
+	[CASE_COL_CLASS] =	{ "类别", 0, 0 }
 struct case_list {
 	struct console		*con;
 	const struct case_list_kind *kind;
@@ -148,6 +159,7 @@ int	 case_list_action(struct case_list *, int);
 json_t	*case_list_find(struct case_list *, json_int_t);
 json_t	*case_list_selected(struct case_list *);
 const char *case_list_left(struct case_list *, json_t *, attr_t *);
+const char *case_list_cell(struct case_list *, json_t *, int, attr_t *);
 void	 case_rows_sort(json_t *, struct list *, json_t **, size_t, int);
 void	 case_step(struct console *, json_t *, const char *, const char *,
 	    json_t *);

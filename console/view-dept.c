@@ -23,15 +23,11 @@
 #define DEPT_LIMIT	2000
 
 enum dept_col {
-	COL_URGENT, COL_CASE, COL_STATE, COL_LEFT, COL_CLASS, COL_CREATED,
+	COL_CREATED = CASE_COL_COMMON,
 	COL_GRID, COL_ADDRESS, COL_DESC, COL_COUNT
 };
 static const struct list_col dept_cols[COL_COUNT] = {
-	[COL_URGENT] =	{ "急", 2, 0 },
-	[COL_CASE] =	{ "案卷号", 17, 0 },
-	[COL_STATE] =	{ "状态", 8, 0 },
-	[COL_LEFT] =	{ "剩余工时", 9, 0 },
-	[COL_CLASS] =	{ "类别", 0, 0 },
+	CASE_LIST_COLS,
 	[COL_CREATED] =	{ "登记", 11, 100 },
 	[COL_GRID] =	{ "网格", 15, 120 },
 	[COL_ADDRESS] =	{ "地址", 0, 0 },
@@ -93,17 +89,7 @@ dept_cell(void *arg, int row, int col, attr_t *attr)
 	struct dept *d = arg;
 	json_t *c = json_array_get(d->cl.rows, (size_t)row);
 
-	switch ((enum dept_col)col) {
-	case COL_URGENT:
-		return json_is_true(json_object_get(c, "urgent")) ? "急" : "";
-	case COL_CASE:
-		return jstr(c, "case_no");
-	case COL_STATE:
-		return jstr(c, "state_name");
-	case COL_LEFT:
-		return case_list_left(&d->cl, c, attr);
-	case COL_CLASS:
-		return jstr(c, "class_name");
+	switch (col) {
 	case COL_CREATED:
 		return jstr_or(c, "created");
 	case COL_GRID:
@@ -112,10 +98,8 @@ dept_cell(void *arg, int row, int col, attr_t *attr)
 		return jstr_or(c, "address");
 	case COL_DESC:
 		return jstr_or(c, "description");
-	case COL_COUNT:
-		break;
 	}
-	return NULL;
+	return case_list_cell(&d->cl, c, col, attr);
 }
 
 /* The case a step is for: the detail pane's if it is up, else the selected. */

@@ -19,15 +19,11 @@
 #define DISPATCH_LIMIT	2000
 
 enum dispatch_col {
-	COL_URGENT, COL_CASE, COL_STATE, COL_LEFT, COL_CLASS, COL_DEPT,
+	COL_DEPT = CASE_COL_COMMON,
 	COL_CREATED, COL_ADDRESS, COL_COUNT
 };
 static const struct list_col dispatch_cols[COL_COUNT] = {
-	[COL_URGENT] =	{ "急", 2, 0 },
-	[COL_CASE] =	{ "案卷号", 17, 0 },
-	[COL_STATE] =	{ "状态", 8, 0 },
-	[COL_LEFT] =	{ "剩余工时", 9, 0 },
-	[COL_CLASS] =	{ "类别", 0, 0 },
+	CASE_LIST_COLS,
 	[COL_DEPT] =	{ "部门", 0, 0 },
 	[COL_CREATED] =	{ "登记", 11, 110 },
 	[COL_ADDRESS] =	{ "地址", 0, 140 },
@@ -78,28 +74,15 @@ dispatch_cell(void *arg, int row, int col, attr_t *attr)
 	struct dispatch *d = arg;
 	json_t *c = json_array_get(d->cl.rows, (size_t)row);
 
-	switch ((enum dispatch_col)col) {
-	case COL_URGENT:
-		return json_is_true(json_object_get(c, "urgent")) ? "急" : "";
-	case COL_CASE:
-		return jstr(c, "case_no");
-	case COL_STATE:
-		return jstr(c, "state_name");
-	case COL_LEFT:
-		return case_list_left(&d->cl, c, attr);
-	case COL_CLASS:
-		return jstr(c, "class_name");
+	switch (col) {
 	case COL_DEPT:
-		return jstr(c, "department_name")[0] != '\0' ?
-		    jstr(c, "department_name") : "-";
+		return jstr_or(c, "department_name");
 	case COL_CREATED:
-		return jstr(c, "created")[0] != '\0' ? jstr(c, "created") : "-";
+		return jstr_or(c, "created");
 	case COL_ADDRESS:
-		return jstr(c, "address")[0] != '\0' ? jstr(c, "address") : "-";
-	case COL_COUNT:
-		break;
+		return jstr_or(c, "address");
 	}
-	return NULL;
+	return case_list_cell(&d->cl, c, col, attr);
 }
 
 /* The selected case's description under the list: more on big screens. */

@@ -22,15 +22,11 @@
 #define SEAT_LIMIT	2000
 
 enum seat_col {
-	COL_URGENT, COL_CASE, COL_STATE, COL_LEFT, COL_CLASS, COL_SOURCE,
+	COL_SOURCE = CASE_COL_COMMON,
 	COL_GRID, COL_ADDRESS, COL_COUNT
 };
 static const struct list_col seat_cols[COL_COUNT] = {
-	[COL_URGENT] =	{ "急", 2, 0 },
-	[COL_CASE] =	{ "案卷号", 17, 0 },
-	[COL_STATE] =	{ "状态", 8, 0 },
-	[COL_LEFT] =	{ "剩余工时", 9, 0 },
-	[COL_CLASS] =	{ "类别", 0, 0 },
+	CASE_LIST_COLS,
 	[COL_SOURCE] =	{ "来源", 8, 110 },
 	[COL_GRID] =	{ "网格", 15, 140 },
 	[COL_ADDRESS] =	{ "地址", 0, 110 },
@@ -135,27 +131,15 @@ seat_cell(void *arg, int row, int col, attr_t *attr)
 	struct seat *s = arg;
 	json_t *c = json_array_get(s->cl.rows, (size_t)row);
 
-	switch ((enum seat_col)col) {
-	case COL_URGENT:
-		return json_is_true(json_object_get(c, "urgent")) ? "急" : "";
-	case COL_CASE:
-		return jstr(c, "case_no");
-	case COL_STATE:
-		return jstr(c, "state_name");
-	case COL_LEFT:
-		return case_list_left(&s->cl, c, attr);
-	case COL_CLASS:
-		return jstr(c, "class_name");
+	switch (col) {
 	case COL_SOURCE:
 		return cli_print_label(jstr(c, "source"));
 	case COL_GRID:
 		return jstr_or(c, "grid");
 	case COL_ADDRESS:
 		return jstr_or(c, "address");
-	case COL_COUNT:
-		break;
 	}
-	return NULL;
+	return case_list_cell(&s->cl, c, col, attr);
 }
 
 static void
